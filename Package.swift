@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Baton: a headless LLM-orchestration engine speaking JSON-RPC 2.0 over stdio.
+/// Dependency arrows point one way: Transport <- RPC <- Orchestrator <- baton.
+let package = Package(
+  name: "Baton",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "baton", targets: ["baton"]),
+    .library(name: "Orchestrator", targets: ["Orchestrator"]),
+  ],
+  targets: [
+    .target(name: "Transport"),
+    .target(name: "RPC", dependencies: ["Transport"]),
+    .target(name: "Orchestrator", dependencies: ["RPC"]),
+    .executableTarget(name: "baton", dependencies: ["Orchestrator", "RPC", "Transport"]),
+    .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+    .testTarget(name: "RPCTests", dependencies: ["RPC", "Transport"]),
+    .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "RPC", "Transport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Transport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
