@@ -1,4 +1,27 @@
 import Foundation
+import Orchestrator
+import RPC
+import Transport
 
-FileHandle.standardError.write(Data("baton: under construction\n".utf8))
-exit(2)
+/// Entry point: parse the command line, then serve or print.
+func runBaton() async -> Int32 {
+  let command: Command
+  do {
+    command = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+  } catch {
+    StandardError.write("baton: \(error)\nRun 'baton --help' for usage.\n")
+    return 2
+  }
+  switch command {
+  case .version:
+    StandardOutput.write("baton \(BatonRelease.version) (protocol \(BatonRelease.protocolVersion))\n")
+    return 0
+  case .help(let topic):
+    StandardOutput.write(HelpText.text(for: topic) + "\n")
+    return 0
+  case .serve(let options):
+    return await Server.serve(options)
+  }
+}
+
+exit(await runBaton())

@@ -1,0 +1,377 @@
+#if canImport(Glibc)
+  @preconcurrency import Glibc
+#endif
+import Foundation
+import Synchronization
+import Transport
+
+/// One JSON-RPC 2.0 session over a `MessageChannel`: the read loop, the LSP lifecycle, in-flight
+/// requests and their cancellation, server-to-client requests, and notifications.
+///
+/// Every request is answered exactly once by construction: handlers return a value or throw, and
+/// only the connection turns that into the one reply. Requests start in arrival order and run
+/// concurrently; cancel notifications are handled inline, ahead of any queued work.
+public final class Connection: Sendable {
+  public let serverInfo: ServerInfo
+  public let logger: Logger
+  private let channel: any MessageChannel
+  private let router: Router
+  private let startedAt = ContinuousClock.now
+  private let state = Mutex(State())
+  /// Extra capabilities merged into the `initialize` result.
+  private let capabilities: [String: JSONValue]
+
+  private enum Lifecycle {
+    case awaitingInitialize
+    case running
+    case shuttingDown
+  }
+
+  private struct State {
+    var lifecycle = Lifecycle.awaitingInitialize
+    var inFlight: [RequestID: InFlightRequest] = [:]
+    var running: [UInt64: Task<Void, Never>] = [:]
+    var nextTaskSerial: UInt64 = 0
+    var outgoing: [RequestID: CheckedContinuation<JSONValue, any Error>] = [:]
+    var nextOutgoingID = 0
+    var closed = false
+    var exitCode: Int32?
+    var initializeParams: JSONValue?
+  }
+
+  public init(
+    channel: any MessageChannel, router: Router, serverInfo: ServerInfo, logger: Logger = Logger(),
+    capabilities: [String: JSONValue] = [:]
+  ) {
+    self.channel = channel
+    self.router = router
+    self.serverInfo = serverInfo
+    self.logger = logger
+    self.capabilities = capabilities
+  }
+
+  // MARK: - What handlers and status can see
+
+  /// Requests being served right now.
+  public var inFlightCount: Int { state.withLock { $0.inFlight.count } }
+  public var uptime: Duration { ContinuousClock.now - startedAt }
+  public var framing: Framing? { channel.framing }
+  /// The params the client sent with `initialize` (client info, capabilities, processId).
+  public var initializeParams: JSONValue? { state.withLock { $0.initializeParams } }
+
+  // MARK: - Running
+
+  /// Serves until stdin ends, `exit` arrives or `terminate` is called; returns the process exit code.
+  /// In-flight requests are then cancelled and still answered (while the output is open).
+  public func run() async -> Int32 {
+    for await event in channel.inbound {
+      switch event {
+      case .frame(let bytes):
+        handleFrame(bytes)
+      case .framingError(let error):
+        logger.warning("dropped input: \(error)")
+        let code: ErrorCode = if case .frameTooLarge = error { .invalidRequest } else { .parseError }
+        channel.send(OutgoingMessage.errorResponse(id: .null, error: RPCError(code, error.description)))
+      }
+      if state.withLock({ $0.exitCode != nil }) { break }
+    }
+    await windDown()
+    return state.withLock { $0.exitCode } ?? 0
+  }
+
+  /// Ends the session from outside (e.g. the parent process died): stops reading, cancels work.
+  public func terminate(exitCode: Int32) {
+    state.withLock { state in
+      if state.exitCode == nil { state.exitCode = exitCode }
+    }
+    channel.close()
+  }
+
+  private func windDown() async {
+    let (inFlight, outgoing) = state.withLock { state in
+      state.closed = true
+      defer { state.outgoing.removeAll() }
+      return (Array(state.inFlight.values), Array(state.outgoing.values))
+    }
+    for request in inFlight { request.cancelForShutdown() }
+    for continuation in outgoing { continuation.resume(throwing: ClientRequestError.connectionClosed) }
+    while let task = state.withLock({ $0.running.first?.value }) {
+      await task.value
+    }
+    await channel.flush()
+  }
+
+  // MARK: - Inbound
+
+  private func handleFrame(_ bytes: [UInt8]) {
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse(bytes)
+    } catch {
+      channel.send(OutgoingMessage.errorResponse(id: .null, error: RPCError(.parseError, "parse error: \(error)")))
+      return
+    }
+    if case .array(let elements) = value {
+      handleBatch(elements)
+      return
+    }
+    switch IncomingMessage.classify(value) {
+    case .failure(let invalid):
+      channel.send(OutgoingMessage.errorResponse(id: invalid.id, error: invalid.error))
+    case .success(.notification(let method, let params)):
+      handleNotification(method, params)
+    case .success(.response(let id, let outcome)):
+      handleResponse(id, outcome)
+    case .success(.request(let id, let method, let params)):
+      switch dispatch(id: id, method: method, params: params) {
+      case .immediate(let reply):
+        channel.send(reply)
+      case .running(let task):
+        track { [channel] in channel.send(await task.value) }
+      }
+    }
+  }
+
+  /// A batch is answered with one array of the replies to its requests, never with an empty array.
+  private func handleBatch(_ elements: [JSONValue]) {
+    guard !elements.isEmpty else {
+      channel.send(OutgoingMessage.errorResponse(id: .null, error: .invalidRequest("empty batch")))
+      return
+    }
+    var pending: [PendingReply] = []
+    for element in elements {
+      switch IncomingMessage.classify(element) {
+      case .failure(let invalid):
+        pending.append(.immediate(OutgoingMessage.errorResponse(id: invalid.id, error: invalid.error)))
+      case .success(.notification(let method, let params)):
+        handleNotification(method, params)
+      case .success(.response(let id, let outcome)):
+        handleResponse(id, outcome)
+      case .success(.request(let id, let method, let params)):
+        pending.append(dispatch(id: id, method: method, params: params))
+      }
+    }
+    guard !pending.isEmpty else { return }
+    let replies = pending
+    track { [channel] in
+      var batch: [UInt8] = [UInt8(ascii: "[")]
+      for (offset, reply) in replies.enumerated() {
+        if offset > 0 { batch.append(UInt8(ascii: ",")) }
+        switch reply {
+        case .immediate(let bytes): batch.append(contentsOf: bytes)
+        case .running(let task): batch.append(contentsOf: await task.value)
+        }
+      }
+      batch.append(UInt8(ascii: "]"))
+      channel.send(batch)
+    }
+  }
+
+  private enum PendingReply {
+    case immediate([UInt8])
+    case running(Task<[UInt8], Never>)
+  }
+
+  /// Applies the lifecycle rules, then starts the handler. Runs on the read loop, so a request is
+  /// registered before the next message (perhaps its cancel) is read.
+  private func dispatch(id: RequestID, method: String, params: JSONValue?) -> PendingReply {
+    func fail(_ error: RPCError) -> PendingReply { .immediate(OutgoingMessage.errorResponse(id: id, error: error)) }
+    let lifecycle = state.withLock { $0.lifecycle }
+    switch (method, lifecycle) {
+    case ("initialize", .awaitingInitialize):
+      return .immediate(initialize(id: id, params: params))
+    case ("initialize", _):
+      return fail(.invalidRequest("initialize may be sent only once"))
+    case (_, .awaitingInitialize):
+      return fail(RPCError(.serverNotInitialized, "server not initialized: send initialize first"))
+    case (_, .shuttingDown):
+      return fail(.invalidRequest("server is shutting down: only exit is accepted"))
+    case ("shutdown", .running):
+      state.withLock { $0.lifecycle = .shuttingDown }
+      return .immediate(OutgoingMessage.response(id: id, encodedResult: JSONWriter.bytes(.null)))
+    default:
+      break
+    }
+    guard let handler = router.handler(for: method) else {
+      return fail(RPCError(.methodNotFound, "method not found: \(method)"))
+    }
+    let request = InFlightRequest(id: id)
+    let duplicate = state.withLock { state -> Bool in
+      guard state.inFlight[id] == nil else { return true }
+      state.inFlight[id] = request
+      return false
+    }
+    if duplicate { return fail(.invalidRequest("request id \(id) is already in use by a request in flight")) }
+
+    let progress = ProgressReporter(params: params) { [channel] bytes in channel.send(bytes) }
+    let context = RequestContext(id: id, method: method, connection: self, progress: progress)
+    let task = Task { [self] () -> [UInt8] in
+      progress.begin(title: method)
+      let reply: [UInt8]
+      do {
+        let result = try await handler(params, context)
+        reply =
+          request.isCancelledByClient
+          ? OutgoingMessage.errorResponse(id: id, error: .cancelled)
+          : OutgoingMessage.response(id: id, encodedResult: result)
+      } catch {
+        let wireError = request.isCancelledByClient ? RPCError.cancelled : RPCError(error)
+        if wireError.code == .internalError { logger.error("\(method) failed: \(error)") }
+        reply = OutgoingMessage.errorResponse(id: id, error: wireError)
+      }
+      progress.end()
+      state.withLock { _ = $0.inFlight.removeValue(forKey: id) }
+      return reply
+    }
+    request.attach(task)
+    return .running(task)
+  }
+
+  private func initialize(id: RequestID, params: JSONValue?) -> [UInt8] {
+    state.withLock { state in
+      state.lifecycle = .running
+      state.initializeParams = params
+    }
+    if let processID = params?["processId"]?.intValue, processID > 0 {
+      watchParent(processID: Int32(truncatingIfNeeded: processID))
+    }
+    var capabilities = self.capabilities
+    capabilities["methods"] = .array(router.methodNames.map(JSONValue.string))
+    capabilities["cancellation"] = ["$/cancelRequest", "notifications/cancelled", "$/cancel_request"]
+    capabilities["progress"] = ["workDoneProgress": true, "mcpProgressToken": true]
+    capabilities["batches"] = true
+    let result: JSONValue = [
+      "serverInfo": ["name": .string(serverInfo.name), "version": .string(serverInfo.version)],
+      "protocolVersion": .string(serverInfo.protocolVersion),
+      "capabilities": .object(capabilities),
+    ]
+    return OutgoingMessage.response(id: id, encodedResult: JSONWriter.bytes(result))
+  }
+
+  private func handleNotification(_ method: String, _ params: JSONValue?) {
+    switch method {
+    case "$/cancelRequest":
+      cancelRequest(params?["id"])
+    case "notifications/cancelled", "$/cancel_request":
+      cancelRequest(params?["requestId"])
+    case "exit":
+      state.withLock { state in
+        state.exitCode = state.lifecycle == .shuttingDown ? 0 : 1
+      }
+    case "initialized", "notifications/initialized", "$/setTrace":
+      break
+    default:
+      logger.debug("ignored notification \(method)")
+    }
+  }
+
+  private func cancelRequest(_ rawID: JSONValue?) {
+    guard let rawID, let id = RequestID.validated(rawID) else { return }
+    let request = state.withLock { $0.inFlight[id] }
+    request?.cancelByClient()
+  }
+
+  private func handleResponse(_ id: RequestID, _ outcome: Result<JSONValue, RPCError>) {
+    guard let continuation = state.withLock({ $0.outgoing.removeValue(forKey: id) }) else {
+      logger.debug("ignored a response to unknown request \(id)")
+      return
+    }
+    continuation.resume(with: outcome.mapError { $0 as any Error })
+  }
+
+  // MARK: - Outbound
+
+  /// Sends a notification whose params are already JSON.
+  public func notify(method: String, params: JSONValue?) {
+    channel.send(OutgoingMessage.notification(method: method, encodedParams: params.map(JSONWriter.bytes)))
+  }
+
+  /// Sends a typed notification.
+  public func notify<Notification: RPCNotification>(_ type: Notification.Type, _ params: Notification.Params) {
+    do {
+      channel.send(OutgoingMessage.notification(method: type.name, encodedParams: try JSONCoding.encode(params)))
+    } catch {
+      logger.error("could not encode \(type.name): \(error)")
+    }
+  }
+
+  /// `window/logMessage`: a message for the user, shown by editors.
+  public func logMessage(_ type: MessageType, _ message: String) {
+    notify(method: "window/logMessage", params: ["type": .int(type.rawValue), "message": .string(message)])
+  }
+
+  /// Sends a request to the client and waits for its reply. Ids are strings (`"s1"`, `"s2"`), apart
+  /// from any id the client uses. Fails on timeout, on cancellation of the calling task (the client
+  /// is then sent `$/cancelRequest`), and when the connection closes.
+  public func sendRequest(method: String, params: JSONValue?, timeout: Duration? = nil) async throws -> JSONValue {
+    let id = state.withLock { state -> RequestID in
+      state.nextOutgoingID += 1
+      return RequestID("s\(state.nextOutgoingID)")
+    }
+    let timer: Task<Void, Never>? = timeout.map { timeout in
+      Task { [self] in
+        try? await Task.sleep(for: timeout)
+        guard !Task.isCancelled else { return }
+        failOutgoing(id, ClientRequestError.timedOut(method: method))
+      }
+    }
+    defer { timer?.cancel() }
+    return try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSONValue, any Error>) in
+        let closed = state.withLock { state -> Bool in
+          guard !state.closed else { return true }
+          state.outgoing[id] = continuation
+          return false
+        }
+        if closed {
+          continuation.resume(throwing: ClientRequestError.connectionClosed)
+          return
+        }
+        channel.send(OutgoingMessage.request(id: id, method: method, encodedParams: params.map(JSONWriter.bytes)))
+        if Task.isCancelled { failOutgoing(id, CancellationError()) }
+      }
+    } onCancel: {
+      if failOutgoing(id, CancellationError()) {
+        notify(method: "$/cancelRequest", params: ["id": id.value])
+      }
+    }
+  }
+
+  /// Resumes a pending server-to-client request with an error; false if it was no longer pending.
+  @discardableResult
+  private func failOutgoing(_ id: RequestID, _ error: any Error) -> Bool {
+    guard let continuation = state.withLock({ $0.outgoing.removeValue(forKey: id) }) else { return false }
+    continuation.resume(throwing: error)
+    return true
+  }
+
+  // MARK: - Housekeeping
+
+  /// Runs `work` in a task the connection waits for before it finishes.
+  private func track(_ work: @escaping @Sendable () async -> Void) {
+    state.withLock { current in
+      let serial = current.nextTaskSerial
+      current.nextTaskSerial += 1
+      current.running[serial] = Task { [self] in
+        await work()
+        state.withLock { _ = $0.running.removeValue(forKey: serial) }
+      }
+    }
+  }
+
+  /// LSP: when the editor that started us dies, we exit too rather than linger as an orphan.
+  private func watchParent(processID: Int32) {
+    Task.detached { [weak self] in
+      while !Task.isCancelled {
+        try? await Task.sleep(for: .seconds(1))
+        guard let self else { return }
+        if kill(processID, 0) != 0 && errno == ESRCH {
+          self.logger.warning("parent process \(processID) exited; shutting down")
+          self.terminate(exitCode: 1)
+          return
+        }
+        if self.state.withLock({ $0.closed }) { return }
+      }
+    }
+  }
+}

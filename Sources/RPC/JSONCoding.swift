@@ -1,0 +1,30 @@
+import Foundation
+
+/// Conversions between typed values and JSON bytes, tuned once for the whole protocol.
+public enum JSONCoding {
+  /// `JSONEncoder` escapes `/` unless told not to; protocol text should read naturally.
+  public static func encoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    return encoder
+  }
+
+  /// Encodes a typed value. `JSONValue` skips `JSONEncoder` entirely.
+  public static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+    if let json = value as? JSONValue { return JSONWriter.bytes(json) }
+    return Array(try encoder().encode(value))
+  }
+
+  /// Decodes typed parameters. Absent or null params decode as `{}` so all-optional types accept them.
+  public static func decode<Value: Decodable>(_ type: Value.Type, from params: JSONValue?) throws -> Value {
+    if let raw = (params ?? .null) as? Value { return raw }
+    let source: JSONValue = (params == nil || params == .null) ? .object([:]) : params!
+    return try JSONDecoder().decode(type, from: Data(JSONWriter.bytes(source)))
+  }
+
+  /// Converts any encodable value to `JSONValue` (for params built from typed structs).
+  public static func jsonValue<Value: Encodable>(_ value: Value) throws -> JSONValue {
+    if let json = value as? JSONValue { return json }
+    return try JSONParser.parse(try encode(value))
+  }
+}

@@ -1,0 +1,22 @@
+/// What a handler may touch while serving one request. Cancellation is ambient: the handler's task
+/// is cancelled when the client cancels the request, so `Task.checkCancellation()` and cancellable
+/// awaits just work.
+public struct RequestContext: Sendable {
+  public let id: RequestID
+  public let method: String
+  public let connection: Connection
+  /// Sends `$/progress` / `notifications/progress` when the client asked for them; silent otherwise.
+  public let progress: ProgressReporter
+
+  public init(id: RequestID, method: String, connection: Connection, progress: ProgressReporter) {
+    self.id = id
+    self.method = method
+    self.connection = connection
+    self.progress = progress
+  }
+
+  /// Sends a notification to the client.
+  public func notify<Notification: RPCNotification>(_ type: Notification.Type, _ params: Notification.Params) {
+    connection.notify(type, params)
+  }
+}
