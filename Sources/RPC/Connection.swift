@@ -20,6 +20,8 @@ public final class Connection: Sendable {
   private let state = Mutex(State())
   /// Extra capabilities merged into the `initialize` result.
   private let capabilities: [String: JSONValue]
+  /// How long in-flight handlers get to stop after the session ends before they are answered -32800.
+  private let shutdownGrace: Duration
 
   private enum Lifecycle {
     case awaitingInitialize
@@ -41,8 +43,9 @@ public final class Connection: Sendable {
 
   public init(
     channel: any MessageChannel, router: Router, serverInfo: ServerInfo, logger: Logger = Logger(),
-    capabilities: [String: JSONValue] = [:]
+    capabilities: [String: JSONValue] = [:], shutdownGrace: Duration = .seconds(5)
   ) {
+    self.shutdownGrace = shutdownGrace
     self.channel = channel
     self.router = router
     self.serverInfo = serverInfo
@@ -95,10 +98,43 @@ public final class Connection: Sendable {
     }
     for request in inFlight { request.cancelForShutdown() }
     for continuation in outgoing { continuation.resume(throwing: ClientRequestError.connectionClosed) }
+    let finishedInTime = await firstOf(waitForRunningTasks, orAfter: shutdownGrace)
+    if !finishedInTime {
+      for request in inFlight where request.answersAlone && request.claimReply() {
+        logger.warning("request \(request.id) did not stop within \(shutdownGrace) of shutdown")
+        channel.send(OutgoingMessage.errorResponse(id: request.id, error: .cancelled))
+      }
+    }
+    await channel.flush()
+  }
+
+  private func waitForRunningTasks() async {
     while let task = state.withLock({ $0.running.first?.value }) {
       await task.value
     }
-    await channel.flush()
+  }
+
+  /// Runs `work`; true if it finished before `limit` elapsed (it is left running otherwise).
+  private func firstOf(_ work: @escaping @Sendable () async -> Void, orAfter limit: Duration) async -> Bool {
+    let decided = Mutex(false)
+    return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+      let finish: @Sendable (Bool) -> Void = { outcome in
+        let first = decided.withLock { done -> Bool in
+          defer { done = true }
+          return !done
+        }
+        if first { continuation.resume(returning: outcome) }
+      }
+      let timer = Task {
+        try? await Task.sleep(for: limit)
+        finish(false)
+      }
+      Task {
+        await work()
+        timer.cancel()
+        finish(true)
+      }
+    }
   }
 
   // MARK: - Inbound
@@ -123,11 +159,14 @@ public final class Connection: Sendable {
     case .success(.response(let id, let outcome)):
       handleResponse(id, outcome)
     case .success(.request(let id, let method, let params)):
-      switch dispatch(id: id, method: method, params: params) {
+      switch dispatch(id: id, method: method, params: params, answersAlone: true) {
       case .immediate(let reply):
         channel.send(reply)
-      case .running(let task):
-        track { [channel] in channel.send(await task.value) }
+      case .running(let request, let task):
+        track { [channel] in
+          let reply = await task.value
+          if request.claimReply() { channel.send(reply) }
+        }
       }
     }
   }
@@ -148,7 +187,7 @@ public final class Connection: Sendable {
       case .success(.response(let id, let outcome)):
         handleResponse(id, outcome)
       case .success(.request(let id, let method, let params)):
-        pending.append(dispatch(id: id, method: method, params: params))
+        pending.append(dispatch(id: id, method: method, params: params, answersAlone: false))
       }
     }
     guard !pending.isEmpty else { return }
@@ -159,7 +198,7 @@ public final class Connection: Sendable {
         if offset > 0 { batch.append(UInt8(ascii: ",")) }
         switch reply {
         case .immediate(let bytes): batch.append(contentsOf: bytes)
-        case .running(let task): batch.append(contentsOf: await task.value)
+        case .running(_, let task): batch.append(contentsOf: await task.value)
         }
       }
       batch.append(UInt8(ascii: "]"))
@@ -169,12 +208,12 @@ public final class Connection: Sendable {
 
   private enum PendingReply {
     case immediate([UInt8])
-    case running(Task<[UInt8], Never>)
+    case running(InFlightRequest, Task<[UInt8], Never>)
   }
 
   /// Applies the lifecycle rules, then starts the handler. Runs on the read loop, so a request is
   /// registered before the next message (perhaps its cancel) is read.
-  private func dispatch(id: RequestID, method: String, params: JSONValue?) -> PendingReply {
+  private func dispatch(id: RequestID, method: String, params: JSONValue?, answersAlone: Bool) -> PendingReply {
     func fail(_ error: RPCError) -> PendingReply { .immediate(OutgoingMessage.errorResponse(id: id, error: error)) }
     let lifecycle = state.withLock { $0.lifecycle }
     switch (method, lifecycle) {
@@ -195,7 +234,7 @@ public final class Connection: Sendable {
     guard let handler = router.handler(for: method) else {
       return fail(RPCError(.methodNotFound, "method not found: \(method)"))
     }
-    let request = InFlightRequest(id: id)
+    let request = InFlightRequest(id: id, answersAlone: answersAlone)
     let duplicate = state.withLock { state -> Bool in
       guard state.inFlight[id] == nil else { return true }
       state.inFlight[id] = request
@@ -220,11 +259,11 @@ public final class Connection: Sendable {
         reply = OutgoingMessage.errorResponse(id: id, error: wireError)
       }
       progress.end()
-      state.withLock { _ = $0.inFlight.removeValue(forKey: id) }
+      forget(request)
       return reply
     }
     request.attach(task)
-    return .running(task)
+    return .running(request, task)
   }
 
   private func initialize(id: RequestID, params: JSONValue?) -> [UInt8] {
@@ -265,10 +304,24 @@ public final class Connection: Sendable {
     }
   }
 
+  /// Cancels the request's task and, unless it belongs to a batch, answers it with -32800 at once:
+  /// the client is not kept waiting for a handler that is slow to notice.
   private func cancelRequest(_ rawID: JSONValue?) {
     guard let rawID, let id = RequestID.validated(rawID) else { return }
-    let request = state.withLock { $0.inFlight[id] }
-    request?.cancelByClient()
+    guard let request = state.withLock({ $0.inFlight[id] }) else { return }
+    request.cancelByClient()
+    if request.answersAlone {
+      forget(request)
+      if request.claimReply() { channel.send(OutgoingMessage.errorResponse(id: id, error: .cancelled)) }
+    }
+  }
+
+  /// Removes a finished or cancelled request from the in-flight table (only that request: a new
+  /// request may already reuse its id).
+  private func forget(_ request: InFlightRequest) {
+    state.withLock { state in
+      if state.inFlight[request.id] === request { state.inFlight[request.id] = nil }
+    }
   }
 
   private func handleResponse(_ id: RequestID, _ outcome: Result<JSONValue, RPCError>) {

@@ -1,24 +1,30 @@
 import Synchronization
 
-/// A request being served: its task, and whether the client cancelled it.
+/// A request being served: its task, whether the client cancelled it, and whether it has been answered.
 ///
 /// Registered by the read loop before it reads the next message, so a cancel that follows the
-/// request on the wire always finds it.
+/// request on the wire always finds it. The reply slot makes "exactly one reply" a property of the
+/// type: whoever claims it first (the finished handler, or a cancellation) sends, nobody else can.
 final class InFlightRequest: Sendable {
   let id: RequestID
-  private let state = Mutex<(task: Task<[UInt8], Never>?, cancelled: Bool)>((nil, false))
+  /// False for members of a batch, whose replies go out together in one array.
+  let answersAlone: Bool
+  private let state = Mutex<(task: Task<[UInt8], Never>?, cancelledByClient: Bool, replied: Bool)>((nil, false, false))
 
-  init(id: RequestID) { self.id = id }
+  init(id: RequestID, answersAlone: Bool) {
+    self.id = id
+    self.answersAlone = answersAlone
+  }
 
   func attach(_ task: Task<[UInt8], Never>) {
     state.withLock { $0.task = task }
   }
 
-  /// The client cancelled the request: its task is cancelled and the reply will be -32800 whatever
-  /// the handler returns.
+  /// The client cancelled the request: its task is cancelled and the reply is -32800 whatever the
+  /// handler returns.
   func cancelByClient() {
     let task = state.withLock { state -> Task<[UInt8], Never>? in
-      state.cancelled = true
+      state.cancelledByClient = true
       return state.task
     }
     task?.cancel()
@@ -30,5 +36,14 @@ final class InFlightRequest: Sendable {
     state.withLock { $0.task }?.cancel()
   }
 
-  var isCancelledByClient: Bool { state.withLock { $0.cancelled } }
+  var isCancelledByClient: Bool { state.withLock { $0.cancelledByClient } }
+
+  /// True exactly once: the caller then owns the one reply.
+  func claimReply() -> Bool {
+    state.withLock { state in
+      if state.replied { return false }
+      state.replied = true
+      return true
+    }
+  }
 }
