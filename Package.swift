@@ -18,7 +18,7 @@ let package = Package(
     .testTarget(name: "TransportTests", dependencies: ["Transport"]),
     .testTarget(name: "RPCTests", dependencies: ["RPC", "Transport"]),
     .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "RPC", "Transport"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Transport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Transport", "baton"]),
   ],
   swiftLanguageModes: [.v6]
 )
