@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test Baton has: the Swift suites (unit, integration, end to end against the real binary)
+# and the Python suites. Installs what it needs on a fresh Debian machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '== %s\n' "$*" >&2; }
+
+say "build (warnings are errors)"
+build_log=$(mktemp)
+swift build --build-tests 2>&1 | tee "$build_log" | grep -E "error:|warning:" || true
+if grep -E "warning:" "$build_log" | grep -v "^warning: 'main'" | grep -q .; then
+  say "swift build printed warnings"; exit 1
+fi
+grep -q "error:" "$build_log" && { say "swift build failed"; exit 1; }
+
+if [ -x scripts/local-llm.sh ] && [ "${BATON_SKIP_LOCAL_LLM:-0}" != "1" ]; then
+  say "local model (installs on first use)"
+  BATON_LOCAL_URL=$(scripts/local-llm.sh start)
+  export BATON_LOCAL_URL
+fi
+
+say "swift test"
+swift test 2>&1 | tee /tmp/baton-swift-test.log | grep -E "^(✘|✔ Test run|✘ Test run)|error:|Executed|passed|failed" | grep -vE "✔ Test .*passed after|Test Case .* passed" || true
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] || { say "swift test failed (full log: /tmp/baton-swift-test.log)"; exit "$status"; }
+
+python_suites=$(find scripts clients -name 'test_*.py' -not -path '*/node_modules/*' 2>/dev/null | sort || true)
+if [ -n "$python_suites" ]; then
+  say "python tests"
+  python3 -m pytest -q $python_suites
+fi
