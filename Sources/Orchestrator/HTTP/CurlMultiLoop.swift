@@ -29,6 +29,9 @@ final class CurlMultiLoop: @unchecked Sendable {
   private var multi: OpaquePointer?
   /// Transfers inside the multi handle, by easy handle. This table owns them while libcurl runs them.
   private var active: [OpaquePointer: CurlTransfer] = [:]
+  /// No active transfer can time out before this. Arriving bytes only push deadlines later, so the
+  /// loop rescans its transfers only once this has passed, not on every wakeup.
+  private var deadlineLowerBound: ContinuousClock.Instant?
 
   /// The longest sleep when no deadline is near; any new work wakes the thread earlier.
   private static let idlePollMilliseconds: Int32 = 60_000
@@ -147,18 +150,27 @@ final class CurlMultiLoop: @unchecked Sendable {
         throw HTTPError.transferFailed("curl_multi_add_handle: \(CurlLibrary.describe(multiCode: code))")
       }
       active[easy] = transfer
+      if let deadline = transfer.nextDeadline, deadlineLowerBound.map({ deadline < $0 }) ?? true {
+        deadlineLowerBound = deadline
+      }
     } catch {
       transfer.fail(error)
     }
   }
 
   /// Takes a transfer out of the multi handle (libcurl closes its connection if it was mid-way),
-  /// then ends its stream with `error`; nil means its consumer is already gone.
+  /// then ends its stream with `error`, or without one when its consumer cancelled.
   private func detach(_ transfer: CurlTransfer, from multi: OpaquePointer, failing error: HTTPError?) {
     guard let easy = transfer.easy, active[easy] === transfer else { return }
     _ = ccurl_multi_remove_handle(multi, easy)
     active[easy] = nil
-    transfer.fail(error ?? .transferFailed("cancelled"))
+    if let error {
+      transfer.fail(error)
+    } else {
+      // A cancelled consumer may still be awaiting the stream (AsyncThrowingStream calls
+      // onTermination before it ends the stream itself), so it must see an end, not an error.
+      transfer.abandon()
+    }
   }
 
   private func collectFinished(from multi: OpaquePointer) {
@@ -171,9 +183,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
   }
 
-  /// Fails the transfers whose idle or total timeout has passed; returns the next deadline of the rest.
+  /// Fails the transfers whose idle or total timeout has passed; returns when the loop must next look.
   private func enforceDeadlines(in multi: OpaquePointer) -> ContinuousClock.Instant? {
     let now = ContinuousClock.now
+    guard let bound = deadlineLowerBound, now >= bound else { return deadlineLowerBound }
     var expired: [(CurlTransfer, HTTPError)] = []
     var nextDeadline: ContinuousClock.Instant?
     for transfer in active.values {
@@ -185,6 +198,7 @@ final class CurlMultiLoop: @unchecked Sendable {
       }
     }
     for (transfer, timeout) in expired { detach(transfer, from: multi, failing: timeout) }
+    deadlineLowerBound = nextDeadline
     return nextDeadline
   }
 

@@ -150,6 +150,13 @@ final class CurlTransfer: @unchecked Sendable {
     continuation.finish()
   }
 
+  /// Ends the stream without an error after its consumer cancelled (a no-op once it has ended).
+  func abandon() {
+    guard !finished else { return }
+    finished = true
+    continuation.finish()
+  }
+
   /// Ends the stream with `error` (a no-op once the stream has ended).
   func fail(_ error: HTTPError) {
     guard !finished else { return }
