@@ -45,6 +45,9 @@ public final class CurlHTTPClient: HTTPClient {
     return HTTPResponse(head: head, body: body)
   }
 
+  /// Body chunks are buffered without limit until consumed; LLM streams are small and steady.
+  /// A consumer whose task is cancelled sees the stream end (as every `AsyncThrowingStream` does),
+  /// while the transfer is aborted and its connection closed.
   public func stream(_ request: HTTPRequest) -> AsyncThrowingStream<HTTPStreamEvent, any Error> {
     AsyncThrowingStream { continuation in
       do throws(HTTPError) {

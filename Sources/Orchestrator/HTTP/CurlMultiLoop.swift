@@ -98,15 +98,15 @@ final class CurlMultiLoop: @unchecked Sendable {
     _ = ccurl_multi_setopt_long(multi, CCURLMOPT_MAX_TOTAL_CONNECTIONS, 0)
     OpenFileLimit.raiseToHardLimit()
     self.multi = multi
-    let thread = Thread { [self] in run() }
-    thread.name = "baton.http"
-    thread.start()
+    Thread { [self] in run() }.start()
     return multi
   }
 
   // MARK: Loop thread
 
   private func run() {
+    // A new thread inherits its creator's name (often a concurrency pool thread's); name it for `top -H`.
+    Thread.current.name = "baton.http"
     guard let multi else { return }
     while true {
       let (additions, cancellations, stopping) = inbox.withLock { inbox in
