@@ -2,7 +2,7 @@ import Testing
 
 @testable import Orchestrator
 
-struct CurlFailureTests {
+struct HTTPCurlFailureTests {
   @Test func unreachedServerIsConnectionFailed() {
     #expect(CurlFailure.error(code: 7, detail: "Connection refused", receivedHead: false) == .connectionFailed("Connection refused"))
     #expect(CurlFailure.error(code: 60, detail: "bad cert", receivedHead: false) == .connectionFailed("bad cert"))

@@ -9,7 +9,7 @@ import Synchronization
 /// are kept in the multi handle's cache and reused by later transfers to the same host.
 final class CurlMultiLoop: @unchecked Sendable {
   // @unchecked Sendable: `inbox` is a Mutex; `multi` is written once before the thread starts and
-  // only read after; `active` is touched by the loop thread alone.
+  // only read after; `active` and `deadlineLowerBound` are touched by the loop thread alone.
 
   /// Work other threads hand to the loop thread.
   private struct Inbox {
