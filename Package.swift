@@ -13,7 +13,9 @@ let package = Package(
   targets: [
     .target(name: "Transport"),
     .target(name: "RPC", dependencies: ["Transport"]),
-    .target(name: "Orchestrator", dependencies: ["RPC"]),
+    /// Non-variadic wrappers around libcurl, loaded with dlopen so no curl headers are needed (ARCHITECTURE §5.3).
+    .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+    .target(name: "Orchestrator", dependencies: ["RPC", "CCurl"]),
     .executableTarget(name: "baton", dependencies: ["Orchestrator", "RPC", "Transport"]),
     .testTarget(name: "TransportTests", dependencies: ["Transport"]),
     .testTarget(name: "RPCTests", dependencies: ["RPC", "Transport"]),
