@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// End-to-end tests spawn the `baton` executable that SwiftPM builds next to the test bundle.
+/// End-to-end tests spawn the `baton` executable that SwiftPM builds next to the test runner.
 @Suite struct ExecutableBuiltTests {
-  @Test func batonExecutableSitsNextToTheTestBundle() {
-    let directory = Bundle.main.bundleURL.deletingLastPathComponent().path
-    let candidates = [directory + "/baton", Bundle.main.bundleURL.path + "/../baton"]
-    #expect(candidates.contains { FileManager.default.isExecutableFile(atPath: $0) })
+  @Test func batonExecutableSitsNextToTheTestRunner() {
+    let runnerDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let executable = runnerDirectory.appendingPathComponent("baton").path
+    #expect(FileManager.default.isExecutableFile(atPath: executable), "no executable at \(executable)")
   }
 }
