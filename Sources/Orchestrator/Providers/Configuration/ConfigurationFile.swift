@@ -62,7 +62,7 @@ public struct ConfigurationFile: Sendable, Equatable {
     do {
       root = try JSONDecoder().decode(JSONValue.self, from: data)
     } catch {
-      throw reader.error("", "not valid JSON (\(Self.describeSyntaxError(error)))")
+      throw reader.error("", "not valid JSON (\(Self.describeSyntaxError(in: data)))")
     }
     let members = try reader.object(root, at: "")
     try reader.checkKeys(members, allowed: topLevelKeys, at: "")
@@ -104,16 +104,22 @@ public struct ConfigurationFile: Sendable, Equatable {
     return file
   }
 
-  /// Foundation's syntax errors carry the position in the underlying error's debug description.
-  private static func describeSyntaxError(_ error: any Error) -> String {
-    if case DecodingError.dataCorrupted(let context) = error {
-      if let underlying = context.underlyingError {
-        let nsError = underlying as NSError
-        if let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-        return "\(underlying)"
-      }
-      return context.debugDescription
+  /// Where the syntax error is. `JSONDecoder` says only "not valid JSON"; `JSONSerialization` names
+  /// a character offset, turned here into a line and column.
+  private static func describeSyntaxError(in data: Data) -> String {
+    do {
+      _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+      return "the data is not valid JSON"
+    } catch {
+      let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "the data is not valid JSON"
+      guard let range = detail.range(of: "around character "),
+        let offset = Int(detail[range.upperBound...].prefix { $0.isNumber })
+      else { return detail }
+      let before = data.prefix(offset)
+      let line = before.filter { $0 == 0x0A }.count + 1
+      let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+      let message = detail.components(separatedBy: " around character").first ?? detail
+      return "\(message) at line \(line), column \(column)"
     }
-    return "\(error)"
   }
 }
