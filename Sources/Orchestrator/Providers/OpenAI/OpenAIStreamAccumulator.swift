@@ -63,7 +63,7 @@ struct OpenAIStreamAccumulator: SSEChatAccumulator {
           let index = fragment.index ?? position
           var call = toolCalls[index] ?? PartialToolCall()
           if let id = fragment.id, !id.isEmpty { call.id = id }
-          if let name = fragment.function?.name, !name.isEmpty { call.name += name }
+          if let name = fragment.function?.name, !name.isEmpty, call.name.isEmpty { call.name = name }
           switch fragment.function?.arguments {
           case .string(let piece): call.arguments += piece
           case .some(let whole) where !whole.isNull: call.arguments += ProviderJSON.text(whole)
