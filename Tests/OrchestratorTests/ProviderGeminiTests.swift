@@ -67,6 +67,12 @@ import Testing
     #expect(try F.body(of: sent) == ["contents": [["role": "user", "parts": [["text": "Hi"]]]]])
   }
 
+  @Test func argumentlessToolsAreDeclaredWithoutParameters() {
+    let tool = ToolDefinition(name: "now", description: "Current time", parameters: ["type": "object", "properties": [:]])
+    let body = GeminiRequestBody.make(for: ChatRequest(model: "g", messages: [.user("Time?")], tools: [tool]))
+    #expect(body["tools"] == [["functionDeclarations": [["name": "now", "description": "Current time"]]]])
+  }
+
   @Test func schemaIsReducedToGeminisSubset() throws {
     let schema = try F.json(
       """

@@ -25,9 +25,9 @@ enum GeminiRequestBody {
     if !generation.isEmpty { body["generationConfig"] = .object(generation) }
     if let tools = request.tools, !tools.isEmpty {
       let declarations = tools.map { tool -> JSONValue in
-        var declaration: [String: JSONValue] = [
-          "name": .string(tool.name), "parameters": GeminiSchemaSanitizer.sanitize(tool.parameters),
-        ]
+        var declaration: [String: JSONValue] = ["name": .string(tool.name)]
+        let parameters = GeminiSchemaSanitizer.sanitize(tool.parameters)
+        if !isEmptyObjectSchema(parameters) { declaration["parameters"] = parameters }
         if let description = tool.description { declaration["description"] = .string(description) }
         return .object(declaration)
       }
@@ -64,6 +64,12 @@ enum GeminiRequestBody {
     return ConversationShape.mergingConsecutiveRoles(turns).map { turn in
       ["role": .string(turn.role), "parts": .array(turn.parts)]
     }
+  }
+
+  /// Gemini rejects an OBJECT schema without properties ("should be non-empty for OBJECT type"), so an
+  /// argument-less tool is declared without `parameters`.
+  private static func isEmptyObjectSchema(_ schema: JSONValue) -> Bool {
+    schema["type"]?.stringValue == "OBJECT" && (schema["properties"]?.objectValue ?? [:]).isEmpty
   }
 
   private static func textPart(_ text: String) -> [JSONValue] {
