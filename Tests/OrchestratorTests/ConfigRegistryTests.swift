@@ -54,6 +54,14 @@ import Testing
     #expect(try registry.resolve(nil).reference == registry.defaultModel)
   }
 
+  @Test func rolesResolveToTheirModelOrTheDefault() throws {
+    let file = try ConfigurationFile.parse(Data(#"{"roles":{"planner":"anthropic:claude-sonnet-4-5"}}"#.utf8), path: "baton.json")
+    let configuration = try ProviderConfiguration(file: file, environment: Self.environment)
+    let registry = ProviderRegistry(configuration: configuration, httpClient: { _ in ScriptedHTTPClient([]) })
+    #expect(try registry.resolve(role: "planner").reference.description == "anthropic:claude-sonnet-4-5")
+    #expect(try registry.resolve(role: "worker").reference.description == "openai:gpt-4o-mini")
+  }
+
   @Test(arguments: [
     ("gpt-4o", "malformed model name 'gpt-4o': expected provider:model, e.g. openai:gpt-4o-mini"),
     (":gpt-4o", "malformed model name ':gpt-4o': expected provider:model, e.g. openai:gpt-4o-mini"),

@@ -30,6 +30,8 @@ public enum BuiltInProviders {
     var baseURLVariable: String?
     var keyVariable: String?
     var defaultModel: String?
+    /// Listed when the provider has no usable model list endpoint (Bedrock) or is the local server.
+    var models: [String] = []
     var tokenLimitField: OpenAITokenLimitField = .maxTokens
   }
 
@@ -54,11 +56,11 @@ public enum BuiltInProviders {
       defaultModel: "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"),
     Definition(
       name: "bedrock", kind: .bedrock, baseURL: "", keyVariable: "AWS_BEARER_TOKEN_BEDROCK",
-      defaultModel: "amazon.nova-micro-v1:0"),
+      defaultModel: "amazon.nova-micro-v1:0", models: ["amazon.nova-micro-v1:0"]),
     Definition(name: "ollama", kind: .openAI, baseURL: "http://127.0.0.1:11434/v1"),
     Definition(
       name: localProvider, kind: .openAI, baseURL: "http://127.0.0.1:8089/v1", baseURLVariable: "BATON_LOCAL_URL",
-      defaultModel: localModel),
+      defaultModel: localModel, models: [localModel]),
   ]
 
   public static var names: [String] { definitions.map(\.name) }
@@ -86,7 +88,7 @@ public enum BuiltInProviders {
       result[definition.name] = ProviderSettings(
         name: definition.name, kind: definition.kind, baseURL: baseURL, apiKey: key.map(Secret.init),
         apiKeyEnvironmentVariable: definition.keyVariable, requiresAPIKey: definition.keyVariable != nil,
-        models: definition.kind == .bedrock || definition.name == localProvider ? definition.defaultModel.map { [$0] } ?? [] : [],
+        models: definition.models,
         defaultModel: definition.defaultModel, region: region, tokenLimitField: definition.tokenLimitField)
     }
     return result

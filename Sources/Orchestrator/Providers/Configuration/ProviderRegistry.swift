@@ -58,6 +58,11 @@ public struct ProviderRegistry: ModelResolving {
     return ResolvedModel(reference: reference, provider: provider)
   }
 
+  /// The model configured for `role` (`roles` in the file), else the default model.
+  public func resolve(role: String) throws -> ResolvedModel {
+    try resolve(configuration.roles[role]?.description)
+  }
+
   /// Every provider with its models: from its list endpoint where it has one and a key (when it needs
   /// one), else the configured models with the reason in `error`. Providers are asked concurrently,
   /// each for at most `timeout`. Sorted by name.
