@@ -30,9 +30,4 @@ public struct SecretRedactor: Sendable {
     redacted.message = redact(error.message)
     return redacted
   }
-
-  /// Combines two redactors (a registry's and a provider's).
-  public func merging(_ other: SecretRedactor) -> SecretRedactor {
-    SecretRedactor(secrets: secrets + other.secrets)
-  }
 }
