@@ -17,9 +17,10 @@ let package = Package(
     .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
     .target(name: "Orchestrator", dependencies: ["RPC", "CCurl"]),
     .executableTarget(name: "baton", dependencies: ["Orchestrator", "RPC", "Transport"]),
+    .target(name: "TestSupport", dependencies: ["RPC", "Transport"], path: "Tests/TestSupport"),
     .testTarget(name: "TransportTests", dependencies: ["Transport"]),
-    .testTarget(name: "RPCTests", dependencies: ["RPC", "Transport"]),
-    .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "RPC", "Transport"]),
+    .testTarget(name: "RPCTests", dependencies: ["RPC", "Transport", "TestSupport"]),
+    .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "RPC", "Transport", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["RPC", "Transport", "baton"]),
   ],
   swiftLanguageModes: [.v6]

@@ -3,15 +3,22 @@ import Orchestrator
 import RPC
 import Transport
 
-/// `baton serve`: wires stdio, the router and the connection together.
+/// `baton serve`: wires configuration, providers, stdio, the router and the connection together.
 enum Server {
   static func serve(_ options: ServeOptions) async -> Int32 {
     let logger = Logger(level: options.logLevel)
+    let registry: ProviderRegistry
+    do {
+      registry = try Providers.registry(configPath: options.configPath)
+    } catch {
+      StandardError.write("baton: \(error)\n")
+      return 2
+    }
     let channel = StdioChannel(framing: options.framing.fixed, maxFrameBytes: options.maxFrameBytes)
     let connection = Connection(
-      channel: channel, router: .baton(), serverInfo: BatonRelease.serverInfo, logger: logger)
+      channel: channel, router: .baton(registry: registry), serverInfo: BatonRelease.serverInfo, logger: logger)
     channel.start()
-    logger.info("serving JSON-RPC on stdio (framing \(options.framing.rawValue))")
+    logger.info("serving JSON-RPC on stdio (framing \(options.framing.rawValue), default model \(registry.defaultModel))")
     return await connection.run()
   }
 }
