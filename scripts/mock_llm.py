@@ -114,6 +114,7 @@ KNOBS = {
     "finish_length": (_bool, False, "finish_reason 'length' / stop_reason 'max_tokens' with content cut in half (truncated JSON in JSON mode)"),
     "fail_first_n": (_nonneg(_int), 0, "the first N requests (since start/reset) get error_status, later ones succeed"),
     "gate": (_bool, False, "hold each request (after rate limiting, before latency) until POST /_mock/release"),
+    "array_items": (_nonneg(_int), 2, "JSON mode: length of outermost arrays without minItems/maxItems forcing otherwise (e.g. 1000 subtasks); nested arrays get 2"),
     "reply_words": (_nonneg(_int), 0, "append this many filler words to text replies (more SSE chunks, more tokens)"),
 }
 KNOB_DEFAULTS = {k: v[1] for k, v in KNOBS.items()}
@@ -147,8 +148,9 @@ def parse_x_mock(header):
 # JSON-schema instance generator (deterministic, minimal but valid)
 
 class SchemaGen:
-    def __init__(self, root):
+    def __init__(self, root, array_items=2):
         self.root = root if isinstance(root, dict) else {}
+        self.array_items = array_items  # preferred length of outermost arrays
 
     def resolve(self, s):
         seen = 0
@@ -172,7 +174,7 @@ class SchemaGen:
             s = {**node, **rest} if isinstance(node, dict) else rest
         return s if isinstance(s, dict) else {}
 
-    def gen(self, schema, key="value", idx=0, depth=0):
+    def gen(self, schema, key="value", idx=0, depth=0, nested=False):
         s = self.resolve(schema)
         if depth > 24:
             return None
@@ -191,13 +193,13 @@ class SchemaGen:
                         merged["required"] = list(dict.fromkeys(list(merged.get("required", [])) + list(v)))
                     else:
                         merged.setdefault(k, v)
-            return self.gen(merged, key, idx, depth + 1)
+            return self.gen(merged, key, idx, depth + 1, nested)
         for comb in ("anyOf", "oneOf"):
             if isinstance(s.get(comb), list) and s[comb]:
                 opts = [self.resolve(o) for o in s[comb]]
                 non_null = [o for o in opts if o.get("type") != "null"]
                 base = {k: v for k, v in s.items() if k != comb}
-                return self.gen({**base, **(non_null or opts)[0]}, key, idx, depth + 1)
+                return self.gen({**base, **(non_null or opts)[0]}, key, idx, depth + 1, nested)
         t = s.get("type")
         if isinstance(t, list):
             t = next((x for x in t if x != "null"), t[0] if t else None)
@@ -218,19 +220,19 @@ class SchemaGen:
             names = required if required is not None else list(props)
             out = {}
             for name in names:
-                out[name] = self.gen(props.get(name, {}), str(name), idx, depth + 1)
+                out[name] = self.gen(props.get(name, {}), str(name), idx, depth + 1, nested)
             min_p = s.get("minProperties")
             if isinstance(min_p, int):
                 for name in props:
                     if len(out) >= min_p:
                         break
                     if name not in out:
-                        out[name] = self.gen(props[name], str(name), idx, depth + 1)
+                        out[name] = self.gen(props[name], str(name), idx, depth + 1, nested)
                 n = 0
                 while len(out) < min_p and s.get("additionalProperties", True) is not False:
                     n += 1
                     extra = s.get("additionalProperties") if isinstance(s.get("additionalProperties"), dict) else {}
-                    out.setdefault(f"extra{n}", self.gen(extra, f"extra{n}", idx, depth + 1))
+                    out.setdefault(f"extra{n}", self.gen(extra, f"extra{n}", idx, depth + 1, nested))
             return out
         if t == "array":
             prefix = s.get("prefixItems") if isinstance(s.get("prefixItems"), list) else []
@@ -241,7 +243,7 @@ class SchemaGen:
                 items = {} if items is not False else None
             lo = s.get("minItems", 0) if isinstance(s.get("minItems"), int) else 0
             hi = s.get("maxItems") if isinstance(s.get("maxItems"), int) else None
-            n = max(2, lo)
+            n = max(2 if nested else self.array_items, lo)
             if hi is not None:
                 n = min(n, hi)
             if items is None:  # `items: false`: only the prefix is allowed
@@ -250,7 +252,7 @@ class SchemaGen:
             out = []
             for i in range(n):
                 sub = prefix[i] if i < len(prefix) else (items or {})
-                out.append(self.gen(sub, single, i, depth + 1))
+                out.append(self.gen(sub, single, i, depth + 1, True))
             return out
         if t == "string":
             fmt = s.get("format")
@@ -315,8 +317,8 @@ class SchemaGen:
         return f"{key} {idx + 1}"
 
 
-def instance_for(schema):
-    return SchemaGen(schema).gen(schema if isinstance(schema, dict) else {}, "value", 0)
+def instance_for(schema, array_items=2):
+    return SchemaGen(schema, array_items).gen(schema if isinstance(schema, dict) else {}, "value", 0)
 
 
 # ---------------------------------------------------------------------------
@@ -953,7 +955,7 @@ class MockServer:
                 if schema is None:
                     reply.update(mode="json", text=json.dumps({"echo": snippet}))
             if schema is not None:
-                reply.update(mode="json", text=json.dumps(instance_for(schema)))
+                reply.update(mode="json", text=json.dumps(instance_for(schema, knobs["array_items"])))
             forced = None
             if isinstance(tc, dict) and tc.get("type") == "function":
                 forced = (tc.get("function") or {}).get("name")
@@ -963,13 +965,13 @@ class MockServer:
                 forced = (tools[0].get("function") or {}).get("name") if isinstance(tools[0], dict) else None
             if forced:
                 tool = next(t for t in tools if isinstance(t, dict) and (t.get("function") or {}).get("name") == forced)
-                args = instance_for((tool.get("function") or {}).get("parameters") or {"type": "object"})
+                args = instance_for((tool.get("function") or {}).get("parameters") or {"type": "object"}, knobs["array_items"])
                 reply.update(mode="tool", name=forced, args=json.dumps(args),
                              named=isinstance(tc, dict))
         else:
             of = body.get("output_format") if isinstance(body.get("output_format"), dict) else {}
             if of.get("type") == "json_schema":
-                reply.update(mode="json", text=json.dumps(instance_for(of.get("schema") or {})))
+                reply.update(mode="json", text=json.dumps(instance_for(of.get("schema") or {}, knobs["array_items"])))
             forced = None
             if isinstance(tc, dict) and tc.get("type") == "tool":
                 forced = tc.get("name")
@@ -979,7 +981,7 @@ class MockServer:
                 forced = tools[0].get("name") if isinstance(tools[0], dict) else None
             if forced:
                 tool = next(t for t in tools if isinstance(t, dict) and t.get("name") == forced)
-                args = instance_for(tool.get("input_schema") or {"type": "object"})
+                args = instance_for(tool.get("input_schema") or {"type": "object"}, knobs["array_items"])
                 reply.update(mode="tool", name=forced, input=args, args=json.dumps(args))
         if reply["mode"] == "text":
             text = "echo: " + snippet

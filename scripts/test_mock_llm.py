@@ -541,3 +541,18 @@ def test_cli_flags():
     finally:
         err = stop_mock(proc)
     assert "stopped" in err and "Traceback" not in err
+
+
+def test_array_items_knob(base):
+    schema = {"type": "object", "properties": {"subtasks": {"type": "array", "items": {
+        "type": "object", "properties": {"name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}},
+        "required": ["name", "tags"]}}}, "required": ["subtasks"]}
+    rf = {"type": "json_schema", "json_schema": {"name": "p", "schema": schema}}
+    _, _, body = jpost(base, "/v1/chat/completions", chat(response_format=rf), {"X-Mock": "array_items=1000"})
+    inst = json.loads(body["choices"][0]["message"]["content"])
+    validate(inst, schema)
+    assert len(inst["subtasks"]) == 1000 and len(inst["subtasks"][0]["tags"]) == 2
+    assert len({s["name"] for s in inst["subtasks"]}) == 1000
+    rf = {"type": "json_schema", "json_schema": {"name": "p", "schema": PLAN_SCHEMA}}
+    _, _, body = jpost(base, "/v1/chat/completions", chat(response_format=rf), {"X-Mock": "array_items=9"})
+    assert len(json.loads(body["choices"][0]["message"]["content"])["subtasks"]) == 5  # maxItems wins
