@@ -28,7 +28,8 @@ Control endpoints (never logged, never rate limited):
     GET  /_mock/log             JSON list of requests (?since=ID&limit=N)
     GET  /_mock/stats           counts by status, in flight, max in flight, served, ...
     POST /_mock/reset           clear log, counters, fail_first_n counter, rate buckets,
-                                reseed the RNG; body {"config": true} also restores the CLI config
+                                reseed the RNG, release gated requests; body {"config": true}
+                                also restores the CLI config
     POST /_mock/release         release requests held by `gate` (body {"count": N}, default all)
     GET  /_mock/wait            ?gated=N&in_flight=N&received=N&served=N&timeout=S: block until
                                 every given stat is >= N (200) or timeout (408); lets tests
@@ -103,7 +104,7 @@ KNOBS = {
     "status": (_opt(_int), None, "force this HTTP status (error body in the path's shape), after the latency"),
     "error_rate": (_nonneg(float), 0.0, "fraction of requests answered with error_status, seeded by seed"),
     "error_status": (_int, 500, "status used by error_rate and fail_first_n"),
-    "seed": (_opt(_int), None, "seed of the error_rate RNG (reseeded on config change and reset)"),
+    "seed": (_opt(_int), None, "seed of the error_rate RNG (server level: applied at start, on /_mock/config and on reset)"),
     "rpm": (_nonneg(_opt(float)), None, "requests-per-minute token bucket (rate rpm/60 per s, burst burst_s seconds' worth, min 1); 429 when empty"),
     "tpm": (_nonneg(_opt(float)), None, "tokens-per-minute token bucket; a request costs prompt+completion token estimate"),
     "burst_s": (_nonneg(float), 1.0, "bucket capacity in seconds of refill (1.0 = one second's worth, like the peers' mock)"),
@@ -718,8 +719,8 @@ class MockServer:
         self.by_status = collections.Counter()
         self.received = 0
         self.served = 0
-        self.in_flight = 0
-        self.max_in_flight = 0
+        self.in_flight = getattr(self, "in_flight", 0)  # requests still running keep counting
+        self.max_in_flight = self.in_flight
         self.disconnects = 0
         self.fail_first_seen = 0
         self.buckets = {}
@@ -869,6 +870,10 @@ class MockServer:
         elif path == "/_mock/reset" and req.method == "POST":
             if isinstance(body, dict) and body.get("config"):
                 self.config = dict(self.base_config)
+            while self.gated:  # don't leave held requests behind
+                fut = self.gated.popleft()
+                if not fut.done():
+                    fut.set_result(True)
             self.reset_state()
             resp.json(200, {"ok": True})
         elif path == "/_mock/release" and req.method == "POST":
