@@ -456,6 +456,7 @@ class Bucket:
 # ---------------------------------------------------------------------------
 # HTTP plumbing
 
+SECRET_HEADERS = frozenset(("authorization", "x-api-key", "api-key", "proxy-authorization", "cookie"))
 MAX_HEAD = 64 * 1024
 MAX_BODY = 64 * 1024 * 1024
 
@@ -614,7 +615,7 @@ class Conn(asyncio.Protocol):
         if path.startswith("http://") or path.startswith("https://"):
             path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
         r.path = path
-        r.query = urllib.parse.parse_qs(query)
+        r.query = urllib.parse.parse_qs(query) if query else {}
         conn_h = headers.get("connection", "").lower()
         r.keep_alive = ("close" not in conn_h) if version == "HTTP/1.1" else ("keep-alive" in conn_h)
         return r
@@ -770,8 +771,7 @@ class MockServer:
         rid = f"req_mock_{next(self.ids)}"
         entry = {
             "id": int(rid.rsplit("_", 1)[1]), "time": time.time(), "method": req.method, "path": req.path,
-            "headers": {k: ("REDACTED" if k in ("authorization", "x-api-key", "api-key", "proxy-authorization") else v)
-                        for k, v in req.headers.items()},
+            "headers": req.headers,  # redacted when served by /_mock/log
             "body": None, "status": None, "stream": False, "client_disconnected": False,
             "request_id": rid,
         }
@@ -864,6 +864,8 @@ class MockServer:
             items = [e for e in self.log if e["id"] > since]
             if "limit" in req.query:
                 items = items[: int(req.query["limit"][0])]
+            items = [{**e, "headers": {k: ("REDACTED" if k in SECRET_HEADERS else v) for k, v in e["headers"].items()}}
+                     for e in items]
             resp.json(200, items)
         elif path == "/_mock/stats":
             resp.json(200, self.stats())
