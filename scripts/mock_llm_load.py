@@ -108,6 +108,7 @@ def main():
                                  "--latency-ms", str(a.latency_ms)], stdout=subprocess.PIPE, text=True)
         host, port = "127.0.0.1", json.loads(proc.stdout.readline())["port"]
     cpu0 = read_cpu(proc.pid) if proc else None
+    wall0 = time.monotonic()
     q = multiprocessing.Queue()
     per = [a.connections // a.procs + (1 if i < a.connections % a.procs else 0) for i in range(a.procs)]
     ps = [multiprocessing.Process(target=client_proc, args=((host, port, n, a.duration, a.stream, a.latency_ms), q))
@@ -118,6 +119,7 @@ def main():
     for p in ps:
         p.join()
     cpu1 = read_cpu(proc.pid) if proc else None
+    wall1 = time.monotonic()
     stats = None
     if proc:
         import urllib.request
@@ -139,6 +141,8 @@ def main():
     }
     if cpu0 is not None:
         out["mock_cpu_s"] = round(cpu1 - cpu0, 2)
+        out["mock_cpu_cores"] = round((cpu1 - cpu0) / (wall1 - wall0), 2)  # < 1: the mock is not saturated
+        out["mock_cpu_us_per_req"] = round((cpu1 - cpu0) / max(1, stats["received"]) * 1e6, 1)
         out["mock_max_in_flight"] = stats["max_in_flight"]
     print(json.dumps(out))
 
