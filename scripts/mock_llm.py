@@ -113,7 +113,7 @@ KNOBS = {
     "truncate_stream": (_bool, False, "SSE: send about half of the events, then close the connection (no [DONE] / message_stop)"),
     "stall_stream": (_bool, False, "SSE: send about half of the events, then send nothing more and keep the connection open"),
     "finish_length": (_bool, False, "finish_reason 'length' / stop_reason 'max_tokens' with content cut in half (truncated JSON in JSON mode)"),
-    "fail_first_n": (_nonneg(_int), 0, "the first N requests (since start/reset) get error_status, later ones succeed"),
+    "fail_first_n": (_nonneg(_int), 0, "the first N requests get error_status, later ones succeed (counter restarts at start, on reset and when set by /_mock/config)"),
     "gate": (_bool, False, "hold each request (after rate limiting, before latency) until POST /_mock/release"),
     "array_items": (_nonneg(_int), 2, "JSON mode: length of outermost arrays without minItems/maxItems forcing otherwise (e.g. 1000 subtasks); nested arrays get 2"),
     "reply_words": (_nonneg(_int), 0, "append this many filler words to text replies (more SSE chunks, more tokens)"),
