@@ -38,6 +38,8 @@ public final class Connection: Sendable {
     var nextOutgoingID = 0
     var closed = false
     var exitCode: Int32?
+    /// Resumed once when the session ends (end of input, `exit`, or `terminate`).
+    var sessionEnded: CheckedContinuation<Void, Never>?
     var initializeParams: JSONValue?
   }
 
@@ -66,28 +68,49 @@ public final class Connection: Sendable {
 
   /// Serves until stdin ends, `exit` arrives or `terminate` is called; returns the process exit code.
   /// In-flight requests are then cancelled and still answered (while the output is open).
+  ///
+  /// Frames are handled on the channel's thread as they arrive: parsing, lifecycle checks and
+  /// cancellation happen right there, and each request's task starts there too (running until its
+  /// first suspension), so a quick request is answered without any thread hand-off.
   public func run() async -> Int32 {
-    for await event in channel.inbound {
-      switch event {
-      case .frame(let bytes):
-        handleFrame(bytes)
-      case .framingError(let error):
-        logger.warning("dropped input: \(error)")
-        let code: ErrorCode = if case .frameTooLarge = error { .invalidRequest } else { .parseError }
-        channel.send(OutgoingMessage.errorResponse(id: .null, error: RPCError(code, error.description)))
+    await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
+      state.withLock { $0.sessionEnded = ended }
+      channel.start { [self] event in
+        guard let event else {
+          endSession()
+          return
+        }
+        guard state.withLock({ $0.sessionEnded != nil }) else { return }
+        handle(event)
+        if state.withLock({ $0.exitCode != nil }) { endSession() }
       }
-      if state.withLock({ $0.exitCode != nil }) { break }
     }
     await windDown()
     return state.withLock { $0.exitCode } ?? 0
   }
 
-  /// Ends the session from outside (e.g. the parent process died): stops reading, cancels work.
+  /// Ends the session from outside (e.g. the parent process died): stops serving, cancels work.
   public func terminate(exitCode: Int32) {
     state.withLock { state in
       if state.exitCode == nil { state.exitCode = exitCode }
     }
-    channel.close()
+    endSession()
+  }
+
+  /// Lets `run` proceed to winding down; later inbound events are ignored.
+  private func endSession() {
+    state.withLock { $0.sessionEnded.take() }?.resume()
+  }
+
+  private func handle(_ event: InboundEvent) {
+    switch event {
+    case .frame(let bytes):
+      handleFrame(bytes)
+    case .framingError(let error):
+      logger.warning("dropped input: \(error)")
+      let code: ErrorCode = if case .frameTooLarge = error { .invalidRequest } else { .parseError }
+      channel.send(OutgoingMessage.errorResponse(id: .null, error: RPCError(code, error.description)))
+    }
   }
 
   private func windDown() async {
@@ -109,6 +132,9 @@ public final class Connection: Sendable {
   }
 
   private func waitForRunningTasks() async {
+    for request in state.withLock({ Array($0.inFlight.values) }) {
+      await request.finished()
+    }
     while let task = state.withLock({ $0.running.first?.value }) {
       await task.value
     }
@@ -162,11 +188,8 @@ public final class Connection: Sendable {
       switch dispatch(id: id, method: method, params: params, answersAlone: true) {
       case .immediate(let reply):
         channel.send(reply)
-      case .running(let request, let task):
-        track { [channel] in
-          let reply = await task.value
-          if request.claimReply() { channel.send(reply) }
-        }
+      case .running:
+        break  // the request's own task sends its reply
       }
     }
   }
@@ -244,7 +267,9 @@ public final class Connection: Sendable {
 
     let progress = ProgressReporter(params: params) { [channel] bytes in channel.send(bytes) }
     let context = RequestContext(id: id, method: method, connection: self, progress: progress)
-    let task = Task { [self] () -> [UInt8] in
+    // `immediate`: the handler starts on this thread and runs until it first suspends, so a quick
+    // method is answered without waiting for another thread to pick the task up.
+    let task = Task.immediate { [self] () -> [UInt8] in
       progress.begin(title: method)
       let reply: [UInt8]
       do {
@@ -260,6 +285,7 @@ public final class Connection: Sendable {
       }
       progress.end()
       forget(request)
+      if answersAlone && request.claimReply() { channel.send(reply) }
       return reply
     }
     request.attach(task)

@@ -36,6 +36,11 @@ final class InFlightRequest: Sendable {
     state.withLock { $0.task }?.cancel()
   }
 
+  /// Returns when the request's handler has finished.
+  func finished() async {
+    if let task = state.withLock({ $0.task }) { _ = await task.value }
+  }
+
   var isCancelledByClient: Bool { state.withLock { $0.cancelledByClient } }
 
   /// True exactly once: the caller then owns the one reply.

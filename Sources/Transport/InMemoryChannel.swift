@@ -1,19 +1,27 @@
+import Foundation
 import Synchronization
 
 /// Two cross-wired channels in one process, for tests and in-process clients: what one sends,
-/// the other receives, frame for frame.
+/// the other receives, frame for frame. Delivery runs on the sender's thread, serialised.
 public final class InMemoryChannel: MessageChannel {
-  public let inbound: AsyncStream<InboundEvent>
   public let framing: Framing?
-  private let incoming: AsyncStream<InboundEvent>.Continuation
   private let peer: Mutex<InMemoryChannel?> = Mutex(nil)
+  private let inbox = Mutex<Inbox>(Inbox())
+  /// Serialises deliveries; recursive because a receiver may cause a reply that comes straight back.
+  private let deliveryLock = NSRecursiveLock()
+
+  private struct Inbox {
+    var receiver: (@Sendable (InboundEvent?) -> Void)?
+    /// Events that arrived before `start`.
+    var early: [InboundEvent?] = []
+    var ended = false
+  }
 
   private init(framing: Framing) {
-    (inbound, incoming) = AsyncStream.makeStream(of: InboundEvent.self)
     self.framing = framing
   }
 
-  /// A connected pair: `client.send` arrives at `server.inbound` and the reverse.
+  /// A connected pair: `client.send` arrives at `server`'s receiver and the reverse.
   public static func pair(framing: Framing = .newline) -> (client: InMemoryChannel, server: InMemoryChannel) {
     let client = InMemoryChannel(framing: framing)
     let server = InMemoryChannel(framing: framing)
@@ -22,35 +30,53 @@ public final class InMemoryChannel: MessageChannel {
     return (client, server)
   }
 
-  public func send(_ payload: [UInt8]) {
-    let target = peer.withLock { $0 }
-    target?.incoming.yield(.frame(payload))
-  }
-
-  /// Delivers raw events to this side, as if the peer's bytes had produced them (for error-path tests).
-  public func inject(_ event: InboundEvent) {
-    incoming.yield(event)
-  }
-
-  public func flush() async {}
-
-  /// Closes both directions: this side's and the peer's inbound streams finish.
-  public func close() {
-    let target = peer.withLock { current -> InMemoryChannel? in
-      defer { current = nil }
-      return current
+  public func start(receiver: @escaping @Sendable (InboundEvent?) -> Void) {
+    deliveryLock.lock()
+    defer { deliveryLock.unlock() }
+    let early = inbox.withLock { inbox -> [InboundEvent?] in
+      inbox.receiver = receiver
+      defer { inbox.early.removeAll() }
+      return inbox.early
     }
-    incoming.finish()
-    target?.closeFromPeer()
+    for event in early { receiver(event) }
+  }
+
+  public func send(_ payload: [UInt8]) {
+    peer.withLock { $0 }?.deliver(.frame(payload))
+  }
+
+  /// Delivers an event to this side, as if the peer's bytes had produced it (for error-path tests).
+  public func inject(_ event: InboundEvent) {
+    deliver(event)
   }
 
   /// Ends this side's input: the peer hung up (like EOF on stdin).
   public func finishInbound() {
-    incoming.finish()
+    deliver(nil)
   }
 
-  private func closeFromPeer() {
-    peer.withLock { $0 = nil }
-    incoming.finish()
+  public func flush() async {}
+
+  /// Disconnects both sides: each side's receiver gets its end.
+  public func close() {
+    let other = peer.withLock { current -> InMemoryChannel? in
+      defer { current = nil }
+      return current
+    }
+    other?.peer.withLock { $0 = nil }
+    other?.deliver(nil)
+    deliver(nil)
+  }
+
+  private func deliver(_ event: InboundEvent?) {
+    deliveryLock.lock()
+    defer { deliveryLock.unlock() }
+    let receiver = inbox.withLock { inbox -> (@Sendable (InboundEvent?) -> Void)? in
+      if inbox.ended { return nil }
+      if event == nil { inbox.ended = true }
+      if inbox.receiver == nil { inbox.early.append(event) }
+      return inbox.receiver
+    }
+    receiver?(event)
   }
 }

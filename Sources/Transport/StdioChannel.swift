@@ -14,8 +14,6 @@ import Synchronization
 /// so a peer that stops reading can never block the caller, frames never interleave, and frames
 /// queued together go out in one `write(2)`.
 public final class StdioChannel: MessageChannel {
-  public let inbound: AsyncStream<InboundEvent>
-  private let continuation: AsyncStream<InboundEvent>.Continuation
   private let inputDescriptor: Int32
   private let outputDescriptor: Int32
   private let maxFrameBytes: Int
@@ -33,16 +31,15 @@ public final class StdioChannel: MessageChannel {
     outputDescriptor = output
     self.maxFrameBytes = maxFrameBytes
     fixedFraming = framing
-    (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
     self.output = OutputQueue(descriptor: output, framing: framing)
   }
 
   public var framing: Framing? { output.framing }
 
   /// Starts the reader and writer threads. Call once.
-  public func start() {
+  public func start(receiver: @escaping @Sendable (InboundEvent?) -> Void) {
     Self.ignoreSIGPIPE()
-    let reader = Thread { [self] in readLoop() }
+    let reader = Thread { [self] in readLoop(receiver) }
     reader.name = "baton.stdin"
     reader.start()
     let writer = Thread { [output] in output.writeLoop() }
@@ -55,7 +52,6 @@ public final class StdioChannel: MessageChannel {
   public func flush() async { await output.flush() }
 
   public func close() {
-    continuation.finish()
     output.close()
   }
 
@@ -64,7 +60,7 @@ public final class StdioChannel: MessageChannel {
     signal(SIGPIPE, SIG_IGN)
   }
 
-  private func readLoop() {
+  private func readLoop(_ receiver: @Sendable (InboundEvent?) -> Void) {
     var decoder = FrameDecoder(framing: fixedFraming, maxFrameBytes: maxFrameBytes)
     let chunkSize = 64 * 1024
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)
@@ -80,22 +76,28 @@ public final class StdioChannel: MessageChannel {
       while let event = decoder.next() {
         if output.framing == nil, let sniffed = decoder.framing { output.adopt(sniffed) }
         switch event {
-        case .frame(let bytes): continuation.yield(.frame(bytes))
-        case .error(let error): continuation.yield(.framingError(error))
+        case .frame(let bytes): receiver(.frame(bytes))
+        case .error(let error): receiver(.framingError(error))
         }
       }
       if output.framing == nil, let sniffed = decoder.framing { output.adopt(sniffed) }
     }
     if decoder.hasPartialFrame {
-      continuation.yield(.framingError(.truncatedAtEndOfInput(bufferedBytes: decoder.bufferedByteCount)))
+      receiver(.framingError(.truncatedAtEndOfInput(bufferedBytes: decoder.bufferedByteCount)))
     }
-    continuation.finish()
+    receiver(nil)
   }
 }
 
 /// The bytes waiting for stdout, and the thread that writes them.
 ///
-/// - Important: every field is guarded by `condition`; the writer thread is the only caller of `write(2)`.
+/// When the output is a pipe or socket it is made non-blocking, and a frame sent while nothing is
+/// queued is written at once by the sender (saving a thread wake-up per reply); whatever the pipe
+/// cannot take right away is queued for the writer thread, which waits with `poll(2)`. A terminal or
+/// file keeps blocking writes, all done by the writer thread.
+///
+/// - Important: every field is guarded by `condition`; `write(2)` is only called with `condition`
+///   held (inline) or by the writer thread while `writerBusy` keeps senders from writing inline.
 private final class OutputQueue: @unchecked Sendable {
   private let condition = NSCondition()
   private let descriptor: Int32
@@ -108,11 +110,26 @@ private final class OutputQueue: @unchecked Sendable {
   private var framesInPending = 0
   private var broken = false
   private var closed = false
+  /// The writer thread has taken bytes and is writing them; senders must queue behind it.
+  private var writerBusy = false
+  private let writesInline: Bool
   private var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
   init(descriptor: Int32, framing: Framing?) {
     self.descriptor = descriptor
     currentFraming = framing
+    writesInline = Self.makeNonBlockingIfPipe(descriptor)
+  }
+
+  /// Pipes and sockets belong to Baton and its parent alone, so non-blocking mode is safe there;
+  /// a terminal is shared with the shell and is left alone.
+  private static func makeNonBlockingIfPipe(_ descriptor: Int32) -> Bool {
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { return false }
+    let type = info.st_mode & S_IFMT
+    guard type == S_IFIFO || type == S_IFSOCK else { return false }
+    let flags = fcntl(descriptor, F_GETFL)
+    return flags >= 0 && fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0
   }
 
   var framing: Framing? {
@@ -145,7 +162,24 @@ private final class OutputQueue: @unchecked Sendable {
       return
     }
     if let framing = currentFraming {
-      pending.append(contentsOf: framing.encode(payload))
+      let frame = framing.encode(payload)
+      if writesInline && pending.isEmpty && !writerBusy {
+        switch writeWithoutBlocking(frame) {
+        case .done:
+          writtenFrames += 1
+          resumeSatisfiedWaiters()
+          return
+        case .partial(let written):
+          pending.append(contentsOf: frame[written...])
+        case .failed:
+          broken = true
+          writtenFrames = enqueuedFrames
+          resumeSatisfiedWaiters()
+          return
+        }
+      } else {
+        pending.append(contentsOf: frame)
+      }
       framesInPending += 1
       condition.signal()
     } else {
@@ -187,11 +221,13 @@ private final class OutputQueue: @unchecked Sendable {
       let frames = framesInPending
       pending.removeAll(keepingCapacity: true)
       framesInPending = 0
+      writerBusy = true
       condition.unlock()
 
       let ok = writeAll(bytes)
 
       condition.lock()
+      writerBusy = false
       writtenFrames += frames
       if !ok {
         broken = true
@@ -203,18 +239,46 @@ private final class OutputQueue: @unchecked Sendable {
     }
   }
 
+  /// Writes everything, waiting for the pipe to drain when it is full. Writer thread only.
   private func writeAll(_ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBytes { raw in
       var offset = 0
       while offset < raw.count {
         let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
         if written < 0 {
-          if errno == EINTR || errno == EAGAIN { continue }
+          if errno == EINTR { continue }
+          if errno == EAGAIN {
+            var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&ready, 1, -1)
+            continue
+          }
           return false
         }
         offset += written
       }
       return true
+    }
+  }
+
+  private enum InlineWrite {
+    case done
+    case partial(Int)
+    case failed
+  }
+
+  /// Writes as much as the non-blocking pipe takes now. Called with `condition` held.
+  private func writeWithoutBlocking(_ bytes: [UInt8]) -> InlineWrite {
+    bytes.withUnsafeBytes { raw in
+      var offset = 0
+      while offset < raw.count {
+        let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return errno == EAGAIN ? .partial(offset) : .failed
+        }
+        offset += written
+      }
+      return .done
     }
   }
 

@@ -17,7 +17,6 @@ enum Server {
     let channel = StdioChannel(framing: options.framing.fixed, maxFrameBytes: options.maxFrameBytes)
     let connection = Connection(
       channel: channel, router: .baton(registry: registry), serverInfo: BatonRelease.serverInfo, logger: logger)
-    channel.start()
     logger.info("serving JSON-RPC on stdio (framing \(options.framing.rawValue), default model \(registry.defaultModel))")
     return await connection.run()
   }

@@ -19,7 +19,7 @@ public final class RPCTestClient: Sendable {
       shutdownGrace: shutdownGrace)
     let connection = self.connection
     exitCode = Task { await connection.run() }
-    frames = FrameIterator(client.inbound.makeAsyncIterator())
+    frames = FrameIterator(client.events().makeAsyncIterator())
     if initialize {
       let reply = try await request(1_000_000, "initialize", ["processId": .null])
       guard reply["result"] != nil else { throw TestClientError.unexpected("initialize failed: \(reply)") }

@@ -10,6 +10,8 @@ import Testing
 private struct PipePair {
   let server: StdioChannel
   let client: StdioChannel
+  let serverEvents: AsyncStream<InboundEvent>
+  let clientEvents: AsyncStream<InboundEvent>
   let clientWriteFD: Int32
 
   init(serverFraming: Framing?, clientFraming: Framing, maxFrameBytes: Int = 1 << 20) {
@@ -20,8 +22,8 @@ private struct PipePair {
     server = StdioChannel(input: toServer[0], output: toClient[1], framing: serverFraming, maxFrameBytes: maxFrameBytes)
     client = StdioChannel(input: toClient[0], output: toServer[1], framing: clientFraming)
     clientWriteFD = toServer[1]
-    server.start()
-    client.start()
+    serverEvents = server.events()
+    clientEvents = client.events()
   }
 
   /// Raw bytes straight into the server's input.
@@ -49,12 +51,12 @@ struct StdioChannelTests {
     let pipes = PipePair(serverFraming: nil, clientFraming: framing)
     pipes.client.send(Array(#"{"ping":1}"#.utf8))
     pipes.client.send(Array(#"{"ping":2}"#.utf8))
-    let received = await collect(pipes.server.inbound, count: 2)
+    let received = await collect(pipes.serverEvents, count: 2)
     #expect(received == [.frame(Array(#"{"ping":1}"#.utf8)), .frame(Array(#"{"ping":2}"#.utf8))])
     #expect(pipes.server.framing == framing)
     pipes.server.send(Array(#"{"pong":1}"#.utf8))
     // The client only decodes its own framing, so receiving the reply proves the server used it.
-    let replies = await collect(pipes.client.inbound, count: 1)
+    let replies = await collect(pipes.clientEvents, count: 1)
     #expect(replies == [.frame(Array(#"{"pong":1}"#.utf8))])
   }
 
@@ -62,8 +64,8 @@ struct StdioChannelTests {
     let pipes = PipePair(serverFraming: nil, clientFraming: .contentLength)
     pipes.server.send(Array(#"{"early":true}"#.utf8))
     pipes.client.send(Array(#"{"hello":1}"#.utf8))
-    _ = await collect(pipes.server.inbound, count: 1)
-    let replies = await collect(pipes.client.inbound, count: 1)
+    _ = await collect(pipes.serverEvents, count: 1)
+    let replies = await collect(pipes.clientEvents, count: 1)
     #expect(replies == [.frame(Array(#"{"early":true}"#.utf8))])
   }
 
@@ -77,7 +79,7 @@ struct StdioChannelTests {
         }
       }
     }
-    let replies = await collect(pipes.client.inbound, count: 400)
+    let replies = await collect(pipes.clientEvents, count: 400)
     #expect(replies.count == 400)
     #expect(replies.allSatisfy { event in
       if case .frame(let bytes) = event { return bytes.count > 5000 && bytes.first == UInt8(ascii: "{") && bytes.last == UInt8(ascii: "}") }
@@ -88,7 +90,7 @@ struct StdioChannelTests {
   @Test func oversizedFrameIsReportedAndTheNextOneStillArrives() async {
     let pipes = PipePair(serverFraming: nil, clientFraming: .contentLength, maxFrameBytes: 1024)
     pipes.writeRaw("Content-Length: 5000\r\n\r\n" + String(repeating: "y", count: 5000) + "Content-Length: 2\r\n\r\n{}")
-    let events = await collect(pipes.server.inbound, count: 2)
+    let events = await collect(pipes.serverEvents, count: 2)
     #expect(events == [.framingError(.frameTooLarge(size: 5000, limit: 1024)), .frame(Array("{}".utf8))])
   }
 
@@ -97,7 +99,7 @@ struct StdioChannelTests {
     pipes.writeRaw("{\"last\":1}\n")
     pipes.closeClientOutput()
     var events: [InboundEvent] = []
-    for await event in pipes.server.inbound { events.append(event) }
+    for await event in pipes.serverEvents { events.append(event) }
     #expect(events == [.frame(Array(#"{"last":1}"#.utf8))])
   }
 
@@ -106,7 +108,7 @@ struct StdioChannelTests {
     pipes.writeRaw("Content-Length: 50\r\n\r\n{\"cut")
     pipes.closeClientOutput()
     var events: [InboundEvent] = []
-    for await event in pipes.server.inbound { events.append(event) }
+    for await event in pipes.serverEvents { events.append(event) }
     #expect(events == [.framingError(.truncatedAtEndOfInput(bufferedBytes: 5))])
   }
 
@@ -115,7 +117,7 @@ struct StdioChannelTests {
     for index in 0..<100 { pipes.server.send(Array("{\"i\":\(index)}".utf8)) }
     await pipes.server.flush()
     // Everything is in the pipe already: the client reads all 100 without the server doing more.
-    let replies = await collect(pipes.client.inbound, count: 100)
+    let replies = await collect(pipes.clientEvents, count: 100)
     #expect(replies.count == 100)
   }
 }
