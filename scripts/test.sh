@@ -16,6 +16,9 @@ grep -q "error:" "$build_log" && { say "swift build failed"; exit 1; }
 
 if [ -x scripts/local-llm.sh ] && [ "${BATON_SKIP_LOCAL_LLM:-0}" != "1" ]; then
   say "local model (installs on first use)"
+  if ! scripts/local-llm.sh status >/dev/null 2>&1; then
+    trap 'scripts/local-llm.sh stop >/dev/null 2>&1 || true' EXIT   # stop only what this run started
+  fi
   BATON_LOCAL_URL=$(scripts/local-llm.sh start)
   export BATON_LOCAL_URL
 fi
