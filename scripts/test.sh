@@ -33,3 +33,7 @@ if [ -n "$python_suites" ]; then
   say "python tests"
   python3 -m pytest -q $python_suites
 fi
+
+say "neovim plugin"
+command -v nvim >/dev/null || { [ "$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq neovim >/dev/null; } || true
+if command -v nvim >/dev/null; then clients/neovim/test/run_test.sh; else say "no nvim and not root: Neovim plugin tests skipped"; fi
