@@ -188,6 +188,9 @@ local function run_summary(run)
   if run.tokens > 0 then
     table.insert(parts, ui.int(run.tokens) .. ' tokens')
   end
+  if run.cost and run.cost > 0 then
+    table.insert(parts, string.format('$%.4f', run.cost))
+  end
   return table.concat(parts, ', ')
 end
 
@@ -218,16 +221,25 @@ function event_handlers.planReady(run, ev)
 end
 
 function event_handlers.subtaskStarted(run, ev)
+  if ev.subtaskId and ev.name then
+    run.names[ev.subtaskId] = ev.name
+  end
   progress(with_summary(run, 'started ' .. subtask_name(run, ev.subtaskId)))
 end
 
+-- completed/failed/skipped also carry the plan's size (`total`), which may change on replanning.
+local function count_outcome(run, ev, field)
+  run[field] = run[field] + 1
+  run.total = tonumber(ev.total) or run.total
+end
+
 function event_handlers.subtaskCompleted(run, ev)
-  run.done = run.done + 1
+  count_outcome(run, ev, 'done')
   progress(with_summary(run, 'completed ' .. subtask_name(run, ev.subtaskId)))
 end
 
 function event_handlers.subtaskFailed(run, ev)
-  run.failed = run.failed + 1
+  count_outcome(run, ev, 'failed')
   local why = describe(ev.error)
   progress(with_summary(run, 'subtask ' .. subtask_name(run, ev.subtaskId) .. ' failed' .. (why ~= '' and (': ' .. why) or '')),
     levels.WARN)
@@ -237,11 +249,21 @@ function event_handlers.subtaskSkipped(run, ev)
   progress(with_summary(run, 'skipped ' .. subtask_name(run, ev.subtaskId)))
 end
 
+-- `attempt` is the attempt that failed, `reason` why, `delaySeconds` the wait before the next.
+-- A retried synthesis streams again from the start, so the text shown so far is dropped.
 function event_handlers.retrying(run, ev)
-  local what = ev.subtaskId and subtask_name(run, ev.subtaskId) or (ev.step or ev.phase or 'call')
-  local attempt = ev.attempt and (' (attempt ' .. ui.int(ev.attempt) .. ')') or ''
-  local why = describe(ev.error or ev.reason)
-  progress('retrying ' .. tostring(what) .. attempt .. (why ~= '' and (': ' .. why) or ''))
+  local what = ev.subtaskId and subtask_name(run, ev.subtaskId) or tostring(ev.role or 'call')
+  if ev.subtaskId == nil and ev.role == 'synthesizer' then
+    run.text = ''
+    if run.buf and vim.api.nvim_buf_is_valid(run.buf) then
+      ui.set_content(run.buf, '', nil)
+    end
+  end
+  local attempt = ev.attempt and (' after attempt ' .. ui.int(ev.attempt)) or ''
+  local delay = tonumber(ev.delaySeconds) and tonumber(ev.delaySeconds) > 0
+    and string.format(' in %.1f s', tonumber(ev.delaySeconds)) or ''
+  local why = describe(ev.reason or ev.error)
+  progress('retrying ' .. what .. attempt .. delay .. (why ~= '' and (': ' .. why) or ''))
 end
 
 function event_handlers.synthesisStarted(run)
@@ -258,9 +280,11 @@ end
 
 function event_handlers.subtaskDelta() end -- too chatty for the echo area
 
+-- Running totals for the run so far.
 function event_handlers.usage(run, ev)
   local usage = type(ev.usage) == 'table' and ev.usage or ev
   local total = (tonumber(usage.inputTokens) or 0) + (tonumber(usage.outputTokens) or 0)
+  run.cost = tonumber(ev.costUSD) or run.cost
   if total > 0 then
     run.tokens = total
     progress(with_summary(run, 'working'))
