@@ -15,6 +15,30 @@ final class Gate: Sendable {
   }
 
   private let state = Mutex(State())
+  private let arrivals = Mutex<(count: Int, watchers: [(Int, CheckedContinuation<Void, Never>)])>((0, []))
+
+  /// Returns once `count` tasks have arrived at the gate in all (waiting, or passed since it opened).
+  func waitForArrivals(_ count: Int) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = arrivals.withLock { arrivals -> Bool in
+        if arrivals.count >= count { return true }
+        arrivals.watchers.append((count, continuation))
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+  }
+
+  private func arrive() {
+    let ready = arrivals.withLock { arrivals -> [CheckedContinuation<Void, Never>] in
+      arrivals.count += 1
+      let count = arrivals.count
+      let ready = arrivals.watchers.filter { $0.0 <= count }.map(\.1)
+      arrivals.watchers.removeAll { $0.0 <= count }
+      return ready
+    }
+    for continuation in ready { continuation.resume() }
+  }
 
   func open() {
     let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
@@ -44,6 +68,7 @@ final class Gate: Sendable {
         case false?: continuation.resume(throwing: CancellationError())
         case nil: break
         }
+        arrive()
       }
     } onCancel: {
       let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
@@ -88,6 +113,7 @@ final class FakeProvider: LLMProvider, Sendable {
     var peakInFlight = 0
     var cancelled = 0
     var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    var callWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
   }
 
   /// `script` replies are used first, in call order; then `responder(request, callIndex)`.
@@ -112,6 +138,18 @@ final class FakeProvider: LLMProvider, Sendable {
       let ready = state.withLock { state -> Bool in
         if state.inFlight >= count { return true }
         state.watchers.append((count, continuation))
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+  }
+
+  /// Returns once at least `count` calls have been made in all.
+  func waitForCalls(_ count: Int) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = state.withLock { state -> Bool in
+        if state.calls.count >= count { return true }
+        state.callWatchers.append((count, continuation))
         return false
       }
       if ready { continuation.resume() }
@@ -153,8 +191,10 @@ final class FakeProvider: LLMProvider, Sendable {
       state.inFlight += 1
       state.peakInFlight = max(state.peakInFlight, state.inFlight)
       let reply = state.script.isEmpty ? nil : state.script.removeFirst()
-      let ready = state.watchers.filter { $0.count <= state.inFlight }.map(\.continuation)
+      var ready = state.watchers.filter { $0.count <= state.inFlight }.map(\.continuation)
       state.watchers.removeAll { $0.count <= state.inFlight }
+      ready += state.callWatchers.filter { $0.count <= state.calls.count }.map(\.continuation)
+      state.callWatchers.removeAll { $0.count <= state.calls.count }
       return (reply, index, ready)
     }
     for watcher in ready { watcher.resume() }
@@ -206,13 +246,47 @@ struct FakeModels: ModelResolving {
   }
 }
 
-/// Collects a run's events.
+/// Collects a run's events; tests can wait for a condition on them without sleeping.
 final class EventRecorder: Sendable {
-  private let recorded = Mutex<[RunEvent]>([])
+  private struct State {
+    var events: [RunEvent] = []
+    var watchers: [(condition: @Sendable ([RunEvent]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+  }
 
-  var sink: @Sendable (RunEvent) -> Void { { event in self.recorded.withLock { $0.append(event) } } }
-  var events: [RunEvent] { recorded.withLock { $0 } }
+  private let state = Mutex(State())
+
+  var sink: @Sendable (RunEvent) -> Void {
+    { event in
+      let ready = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        state.events.append(event)
+        let events = state.events
+        let ready = state.watchers.filter { $0.condition(events) }
+        state.watchers.removeAll { $0.condition(events) }
+        return ready.map(\.continuation)
+      }
+      for continuation in ready { continuation.resume() }
+    }
+  }
+
+  var events: [RunEvent] { state.withLock { $0.events } }
   var types: [RunEvent.Kind] { events.map(\.type) }
+
+  /// Returns once the events recorded so far satisfy `condition`.
+  func waitFor(_ condition: @escaping @Sendable ([RunEvent]) -> Bool) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = state.withLock { state -> Bool in
+        if condition(state.events) { return true }
+        state.watchers.append((condition, continuation))
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+  }
+
+  /// Returns once `count` events of `kind` have been recorded.
+  func waitFor(_ count: Int, _ kind: RunEvent.Kind) async {
+    await waitFor { events in events.filter { $0.type == kind }.count >= count }
+  }
 }
 
 /// Jitter that always draws the same number, so backoff delays are exact.

@@ -58,6 +58,7 @@ public actor Engine {
       templates: templates, task: request.task, context: request.context, instructions: request.instructions)
     _ = try PlannerSchema.make(
       minSubtasks: 1, maxSubtasks: 1, subtaskSchema: request.subtaskSchema, types: [])
+    if let subtasks = request.subtasks { _ = try DependencyGraph(subtasks) }
     let approver = approver ?? defaultApprover
     if request.approvePlan, approver == nil {
       throw EngineError(.approvalUnavailable, "approvePlan is set, but no client is able to approve plans")

@@ -13,9 +13,9 @@ import RPC
 ///    request, so the requests it admitted between two refusals, divided by the time between them, is its rate.
 ///    The first episode has no earlier refusal, so it counts what got through in the last second instead.
 ///
-/// With nothing known, requests are paced by a fast probe (a burst of 16, then 500/s, growing 2% per success) so
-/// an unknown provider is not hit by a whole concurrency's worth at once; a provider that never refuses soon
-/// runs unpaced. A 429 starts a cool-down for every caller of the provider until its `Retry-After`, after which
+/// With nothing known, requests are paced by a fast probe (a burst of 16, then 500/s, growing 2% per success,
+/// and each answer returning its slot) so an unknown provider is not hit by a whole concurrency's worth at once;
+/// a provider that never refuses soon runs unpaced. A 429 starts a cool-down for every caller of the provider until its `Retry-After`, after which
 /// the requests that queued up are released at the learned rate instead of all at once.
 struct ProviderPacing: Sendable {
   static let probeStartRate = 500.0
@@ -26,6 +26,8 @@ struct ProviderPacing: Sendable {
   static let defaultCoolDown = 1.0
   /// Additive increase per paced success while the 429 estimate is the binding limit: about 1% per second.
   static let estimateIncrease = 0.01
+  /// The least the first 429 episode assumes got through in its one-second window.
+  static let firstEstimateFloor = 4.0
   /// Requests kept in hand once a limit is known (see `applyLimits`).
   static let safetyMargin = 1.0
 
@@ -125,8 +127,11 @@ struct ProviderPacing: Sendable {
     if tokens != nil { settleTokens(permit, actual: Double(actualTokens), now: now) }
     if let snapshot { synchronise(snapshot, permit: permit, now: now) }
     if !isLimitKnown {
+      // An answer proves the provider had room for one more: hand the slot back (so requests made one after
+      // another are never held up by the probe) and let the probe rate grow.
       probeRate = min(probeRate * Self.probeGrowth, Self.probeUnlimited)
       applyLimits(now: now)
+      requests.giveBack(1)
     } else if permit.waited, let estimate = estimatedRate, estimate <= min(configuredRate ?? .infinity, headerRate ?? .infinity) {
       estimatedRate = min(estimate + Self.estimateIncrease, configuredRate ?? .infinity, headerRate ?? .infinity)
       applyLimits(now: now)
@@ -179,8 +184,11 @@ struct ProviderPacing: Sendable {
   private mutating func estimate(from window: Episode) {
     let admitted = Double(max(1, window.windowHigh - window.windowLow - window.rejectionsInWindow))
     if window.isFirst {
-      estimatedRate = admitted / window.windowSeconds
-      estimatedCapacity = admitted
+      // A count of one or two says more about how little was sent than about the limit; later episodes
+      // (each able to halve the estimate) bring a floor that was too high down quickly.
+      let count = max(admitted, Self.firstEstimateFloor)
+      estimatedRate = count / window.windowSeconds
+      estimatedCapacity = count
     } else if window.windowSeconds >= 0.05 {
       // The provider's bucket held less than one request at each refusal, not exactly zero, so the count is
       // uncertain by one: take the high end. Overestimating costs an occasional 429 (whose cool-down wastes

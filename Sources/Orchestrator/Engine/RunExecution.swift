@@ -45,31 +45,19 @@ struct RunExecution: Sendable {
   private func flow(deadline: Double?) async -> RunReport {
     let context = services.callContext(ledger: ledger, events: emitter, deadline: deadline)
 
-    // Plan.
-    let planned: Planner.Outcome
-    do {
-      planned = try await Planner(services: services).plan(
-        task: request.task, builder: builder, minSubtasks: request.minSubtasks ?? 1,
-        maxSubtasks: request.maxSubtasks ?? configuration.maxSubtasks, subtaskSchema: request.subtaskSchema,
-        model: request.models?.planner, planId: Identifiers.make("plan"), context: context)
-    } catch {
-      let failure = Self.failure(error)
-      journalStep(role: .planner, subtaskId: nil, request: nil, failure: failure)
-      return finish(status(of: failure), error: "planning failed: \(failure)")
+    // Plan, unless the caller gave the subtasks.
+    var plan: Plan
+    if let subtasks = request.subtasks {
+      plan = Plan(planId: Identifiers.make("plan"), objective: request.task, subtasks: subtasks)
+    } else {
+      do {
+        plan = try await makePlan(context: context)
+      } catch {
+        let failure = Self.failure(error)
+        journalStep(role: .planner, subtaskId: nil, request: nil, failure: failure)
+        return finish(status(of: failure), error: "planning failed: \(failure)")
+      }
     }
-    var plan = planned.plan
-    let answer = planned.answer
-    record.setPlanning(
-      CallSummary(
-        model: answer.model, usage: answer.usage, costUSD: answer.costUSD, attempts: answer.attempts,
-        durationMs: answer.durationMs, finishReason: answer.finishReason))
-    journal?.append(
-      JournalRecord.step(
-        JournalStep(
-          role: .planner, subtaskId: nil, status: .completed, model: answer.model, system: planned.request.system,
-          messages: answer.messages, output: answer.text, json: answer.json, usage: answer.usage,
-          costUSD: answer.costUSD, attempts: answer.attempts, durationMs: answer.durationMs,
-          finishReason: answer.finishReason)))
     let planRecord = PlanRecord(
       plan: plan, task: request.task, context: request.context, instructions: request.instructions,
       runId: record.runId)
@@ -165,6 +153,27 @@ struct RunExecution: Sendable {
       journalStep(role: .synthesizer, subtaskId: nil, request: synthesisRequest, failure: failure)
       return finish(status(of: failure), error: "synthesis failed: \(failure)")
     }
+  }
+
+  /// Calls the planner and records the step. Throws `ModelCall.Failure`.
+  private func makePlan(context: CallContext) async throws -> Plan {
+    let planned = try await Planner(services: services).plan(
+      task: request.task, builder: builder, minSubtasks: request.minSubtasks ?? 1,
+      maxSubtasks: request.maxSubtasks ?? configuration.maxSubtasks, subtaskSchema: request.subtaskSchema,
+      model: request.models?.planner, planId: Identifiers.make("plan"), context: context)
+    let answer = planned.answer
+    record.setPlanning(
+      CallSummary(
+        model: answer.model, usage: answer.usage, costUSD: answer.costUSD, attempts: answer.attempts,
+        durationMs: answer.durationMs, finishReason: answer.finishReason))
+    journal?.append(
+      JournalRecord.step(
+        JournalStep(
+          role: .planner, subtaskId: nil, status: .completed, model: answer.model, system: planned.request.system,
+          messages: answer.messages, output: answer.text, json: answer.json, usage: answer.usage,
+          costUSD: answer.costUSD, attempts: answer.attempts, durationMs: answer.durationMs,
+          finishReason: answer.finishReason)))
+    return planned.plan
   }
 
   /// Runs one subtask and reports it; called by the scheduler inside its task group.

@@ -45,6 +45,9 @@ public struct RunRequest: Codable, Sendable, Equatable {
   public var minSubtasks: Int?
   /// Extra typed fields every subtask must carry (see `PlanRequest.subtaskSchema`).
   public var subtaskSchema: JSONValue?
+  /// Skip the planner and run these subtasks: prompt chaining (each `dependsOn` the one before) or a fixed
+  /// fan-out. Checked before anything runs: a cycle or unknown id is an `.invalidPlan` error.
+  public var subtasks: [Subtask]?
   /// Stop the run (status failed, partial results kept) after this many seconds.
   public var deadlineSeconds: Double?
   /// Send worker and synthesizer text as `subtaskDelta` / `synthesisDelta` events while it is generated.
@@ -55,7 +58,7 @@ public struct RunRequest: Codable, Sendable, Equatable {
     task: String, context: [String: JSONValue]? = nil, instructions: String? = nil, concurrency: Int? = nil,
     models: RoleModels? = nil, budget: Budget? = nil, approvePlan: Bool = false, format: String? = nil,
     style: String? = nil, maxSubtasks: Int? = nil, minSubtasks: Int? = nil, subtaskSchema: JSONValue? = nil,
-    deadlineSeconds: Double? = nil, stream: Bool = false, templates: PromptTemplates? = nil
+    subtasks: [Subtask]? = nil, deadlineSeconds: Double? = nil, stream: Bool = false, templates: PromptTemplates? = nil
   ) {
     self.task = task
     self.context = context
@@ -69,6 +72,7 @@ public struct RunRequest: Codable, Sendable, Equatable {
     self.maxSubtasks = maxSubtasks
     self.minSubtasks = minSubtasks
     self.subtaskSchema = subtaskSchema
+    self.subtasks = subtasks
     self.deadlineSeconds = deadlineSeconds
     self.stream = stream
     self.templates = templates
@@ -88,6 +92,7 @@ public struct RunRequest: Codable, Sendable, Equatable {
     maxSubtasks = try container.decodeIfPresent(Int.self, forKey: .maxSubtasks)
     minSubtasks = try container.decodeIfPresent(Int.self, forKey: .minSubtasks)
     subtaskSchema = try container.decodeIfPresent(JSONValue.self, forKey: .subtaskSchema)
+    subtasks = try container.decodeIfPresent([Subtask].self, forKey: .subtasks)
     deadlineSeconds = try container.decodeIfPresent(Double.self, forKey: .deadlineSeconds)
     stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
     templates = try container.decodeIfPresent(PromptTemplates.self, forKey: .templates)
