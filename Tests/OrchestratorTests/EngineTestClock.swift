@@ -21,7 +21,7 @@ final class TestClock: Clock, Sendable {
     var nextId = 0
     var sleepers: [Int: Sleeper] = [:]
     var cancelledBeforeRegistering: Set<Int> = []
-    var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    var watchers: [(count: Int, resume: @Sendable () -> Void)] = []
     /// Every sleep ever started, as (start, deadline), for tests that check delays.
     var history: [(start: Duration, deadline: Duration)] = []
   }
@@ -105,10 +105,36 @@ final class TestClock: Clock, Sendable {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
       let ready = state.withLock { state -> Bool in
         if state.sleepers.count >= count { return true }
-        state.watchers.append((count, continuation))
+        state.watchers.append((count, { continuation.resume() }))
         return false
       }
       if ready { continuation.resume() }
+    }
+  }
+
+  /// Runs `body`, moving time to the next deadline whenever something sleeps, until `body` returns.
+  /// For tests that care about the outcome of a paced or retried run, not the exact moments.
+  func drive<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let finished = Signal()
+    let task = Task {
+      defer { finished.fire() }
+      return try await body()
+    }
+    while await sleeperOrFinished(finished) { advanceToNextDeadline() }
+    return try await task.value
+  }
+
+  /// True when a task sleeps on the clock, false once `finished` fires.
+  private func sleeperOrFinished(_ finished: Signal) async -> Bool {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+      let once = ResumeOnce(continuation)
+      let ready = state.withLock { state -> Bool in
+        if state.sleepers.count >= 1 { return true }
+        state.watchers.append((1, { once.resume(true) }))
+        return false
+      }
+      if ready { once.resume(true) }
+      finished.onFire { once.resume(false) }
     }
   }
 
@@ -116,10 +142,44 @@ final class TestClock: Clock, Sendable {
     let count = state.sleepers.count
     let ready = state.watchers.filter { $0.count <= count }
     state.watchers.removeAll { $0.count <= count }
-    for watcher in ready { watcher.continuation.resume() }
+    for watcher in ready { watcher.resume() }
   }
 
   private func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+  }
+}
+
+/// A one-shot flag that runs callbacks when fired (at once for callbacks added later).
+final class Signal: Sendable {
+  private let state = Mutex<(fired: Bool, callbacks: [@Sendable () -> Void])>((false, []))
+
+  func fire() {
+    let callbacks = state.withLock { state -> [@Sendable () -> Void] in
+      state.fired = true
+      defer { state.callbacks = [] }
+      return state.callbacks
+    }
+    for callback in callbacks { callback() }
+  }
+
+  func onFire(_ callback: @escaping @Sendable () -> Void) {
+    let now = state.withLock { state -> Bool in
+      if state.fired { return true }
+      state.callbacks.append(callback)
+      return false
+    }
+    if now { callback() }
+  }
+}
+
+/// Resumes a continuation the first time only, whoever gets there first.
+final class ResumeOnce<T: Sendable>: Sendable {
+  private let continuation = Mutex<CheckedContinuation<T, Never>?>(nil)
+
+  init(_ continuation: CheckedContinuation<T, Never>) { self.continuation.withLock { $0 = continuation } }
+
+  func resume(_ value: T) {
+    continuation.withLock { $0.take() }?.resume(returning: value)
   }
 }

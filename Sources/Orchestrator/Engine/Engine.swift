@@ -79,7 +79,7 @@ public actor Engine {
     await register(record)
     let execution = RunExecution(
       request: request, record: record, services: services, builder: builder, approver: approver, journal: journal,
-      journalError: journalError, emitter: RunEventEmitter(runId: runId, sink: events),
+      journalError: journalError, emitter: RunEventEmitter(runId: runId, journal: journal, sink: events),
       register: { [weak self] plan in await self?.register(plan) })
     let task = Task { await execution.execute() }
     record.attach(task)

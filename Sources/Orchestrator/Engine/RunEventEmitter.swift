@@ -9,8 +9,12 @@ final class RunEventEmitter: Sendable {
   /// Running usage totals are sent at most this often (latest wins), plus once before the run ends.
   static let usageInterval = 0.25
 
+  /// Events the journal keeps besides the steps: retries (with their reasons and delays) and skips.
+  static let journaled: Set<RunEvent.Kind> = [.retrying, .subtaskSkipped]
+
   let runId: String
   private let sink: @Sendable (RunEvent) -> Void
+  private let journal: RunJournal?
   private let state = Mutex(State())
 
   private struct State {
@@ -18,19 +22,26 @@ final class RunEventEmitter: Sendable {
     var lastUsageAt = -Double.infinity
   }
 
-  init(runId: String, sink: @escaping @Sendable (RunEvent) -> Void) {
+  init(runId: String, journal: RunJournal? = nil, sink: @escaping @Sendable (RunEvent) -> Void) {
     self.runId = runId
+    self.journal = journal
     self.sink = sink
   }
 
   @discardableResult
   func emit(_ payload: RunEvent.Payload) -> RunEvent {
-    state.withLock { state in
+    let event = state.withLock { state in
       state.seq += 1
       let event = RunEvent(runId: runId, seq: state.seq, payload: payload)
       sink(event)
       return event
     }
+    if let journal, Self.journaled.contains(event.type) {
+      var record = JournalRecord(.event)
+      record.event = event
+      journal.append(record)
+    }
+    return event
   }
 
   /// Sends the running totals unless they were sent less than `usageInterval` ago (`force` sends regardless).

@@ -230,10 +230,7 @@ struct RunExecution: Sendable {
   /// A subtask the scheduler settled without running it (skipped, or not started before a stop).
   private func settledWithoutRunning(_ outcome: SubtaskOutcome, planRecord: PlanRecord) {
     planRecord.storeFailure(outcome.subtaskId, status: outcome.status, error: outcome.error)
-    let event = emitter.emit(.subtaskSkipped(outcome, progress: record.settle(outcome)))
-    var entry = JournalRecord(.event)
-    entry.event = event
-    journal?.append(entry)
+    emitter.emit(.subtaskSkipped(outcome, progress: record.settle(outcome)))
   }
 
   private func publish(_ plan: Plan) {
