@@ -43,7 +43,7 @@ struct BudgetTests {
     // $1 per million output tokens: the planner's reservation is about $0.0015, each worker's about $0.001.
     let provider = Self.team(workerUsage: Usage(inputTokens: 0, outputTokens: 1000))
     let engine = makeEngine([provider]) {
-      $0.prices["fake:default"] = ModelPrice(inputPerMillion: 0, outputPerMillion: 1)
+      $0.prices["fake:default"] = ModelPrice(inputPerMTok: 0, outputPerMTok: 1)
     }
     let report = try await engine.run(RunRequest(task: "t", concurrency: 1, budget: Budget(maxCostUSD: 0.0025)))
 
@@ -83,6 +83,6 @@ struct BudgetTests {
     #expect(price("groq:llama-3.3-70b-versatile") == ModelPrice.defaults["llama-3.3-70b-versatile"])
     #expect(price("local:smollm2-135m") == nil)
     #expect(price("openai:gpt-4o1") == nil)
-    #expect(ModelPrice(inputPerMillion: 2.5, outputPerMillion: 10).cost(inputTokens: 1000, outputTokens: 100) == 0.0035)
+    #expect(ModelPrice(inputPerMTok: 2.5, outputPerMTok: 10).cost(inputTokens: 1000, outputTokens: 100) == 0.0035)
   }
 }

@@ -1,42 +1,47 @@
 import Foundation
 
-/// What a model costs, in US dollars per million tokens.
+/// What a model costs, in US dollars per million tokens (`prices` in the configuration file).
 public struct ModelPrice: Codable, Sendable, Equatable {
-  public var inputPerMillion: Double
-  public var outputPerMillion: Double
+  public var inputPerMTok: Double
+  public var outputPerMTok: Double
 
-  public init(inputPerMillion: Double, outputPerMillion: Double) {
-    self.inputPerMillion = inputPerMillion
-    self.outputPerMillion = outputPerMillion
+  public init(inputPerMTok: Double, outputPerMTok: Double) {
+    self.inputPerMTok = inputPerMTok
+    self.outputPerMTok = outputPerMTok
+  }
+
+  /// The cost of `usage` in US dollars.
+  public func cost(of usage: Usage) -> Double {
+    cost(inputTokens: usage.inputTokens, outputTokens: usage.outputTokens)
   }
 
   public func cost(inputTokens: Int, outputTokens: Int) -> Double {
-    (Double(inputTokens) * inputPerMillion + Double(outputTokens) * outputPerMillion) / 1_000_000
+    (Double(inputTokens) * inputPerMTok + Double(outputTokens) * outputPerMTok) / 1_000_000
   }
 
   /// List prices of well-known models (standard tier, short prompts), keyed by the provider's model id.
   /// Dated ids (`gpt-4o-mini-2024-07-18`) match by prefix. Override or extend in the configuration;
   /// local models have no entry, so only token budgets apply to them unless a price is configured.
   public static let defaults: [String: ModelPrice] = [
-    "gpt-4o": ModelPrice(inputPerMillion: 2.50, outputPerMillion: 10.00),
-    "gpt-4o-mini": ModelPrice(inputPerMillion: 0.15, outputPerMillion: 0.60),
-    "gpt-4.1": ModelPrice(inputPerMillion: 2.00, outputPerMillion: 8.00),
-    "gpt-4.1-mini": ModelPrice(inputPerMillion: 0.40, outputPerMillion: 1.60),
-    "gpt-4.1-nano": ModelPrice(inputPerMillion: 0.10, outputPerMillion: 0.40),
-    "claude-opus-4": ModelPrice(inputPerMillion: 15.00, outputPerMillion: 75.00),
-    "claude-opus-4-1": ModelPrice(inputPerMillion: 15.00, outputPerMillion: 75.00),
-    "claude-opus-4-5": ModelPrice(inputPerMillion: 5.00, outputPerMillion: 25.00),
-    "claude-sonnet-4": ModelPrice(inputPerMillion: 3.00, outputPerMillion: 15.00),
-    "claude-sonnet-4-5": ModelPrice(inputPerMillion: 3.00, outputPerMillion: 15.00),
-    "claude-haiku-4-5": ModelPrice(inputPerMillion: 1.00, outputPerMillion: 5.00),
-    "claude-3-5-haiku": ModelPrice(inputPerMillion: 0.80, outputPerMillion: 4.00),
-    "gemini-2.0-flash": ModelPrice(inputPerMillion: 0.10, outputPerMillion: 0.40),
-    "gemini-2.0-flash-lite": ModelPrice(inputPerMillion: 0.075, outputPerMillion: 0.30),
-    "gemini-2.5-flash": ModelPrice(inputPerMillion: 0.30, outputPerMillion: 2.50),
-    "gemini-2.5-flash-lite": ModelPrice(inputPerMillion: 0.10, outputPerMillion: 0.40),
-    "gemini-2.5-pro": ModelPrice(inputPerMillion: 1.25, outputPerMillion: 10.00),
-    "llama-3.3-70b-versatile": ModelPrice(inputPerMillion: 0.59, outputPerMillion: 0.79),
-    "llama-3.1-8b-instant": ModelPrice(inputPerMillion: 0.05, outputPerMillion: 0.08),
+    "gpt-4o": ModelPrice(inputPerMTok: 2.50, outputPerMTok: 10.00),
+    "gpt-4o-mini": ModelPrice(inputPerMTok: 0.15, outputPerMTok: 0.60),
+    "gpt-4.1": ModelPrice(inputPerMTok: 2.00, outputPerMTok: 8.00),
+    "gpt-4.1-mini": ModelPrice(inputPerMTok: 0.40, outputPerMTok: 1.60),
+    "gpt-4.1-nano": ModelPrice(inputPerMTok: 0.10, outputPerMTok: 0.40),
+    "claude-opus-4": ModelPrice(inputPerMTok: 15.00, outputPerMTok: 75.00),
+    "claude-opus-4-1": ModelPrice(inputPerMTok: 15.00, outputPerMTok: 75.00),
+    "claude-opus-4-5": ModelPrice(inputPerMTok: 5.00, outputPerMTok: 25.00),
+    "claude-sonnet-4": ModelPrice(inputPerMTok: 3.00, outputPerMTok: 15.00),
+    "claude-sonnet-4-5": ModelPrice(inputPerMTok: 3.00, outputPerMTok: 15.00),
+    "claude-haiku-4-5": ModelPrice(inputPerMTok: 1.00, outputPerMTok: 5.00),
+    "claude-3-5-haiku": ModelPrice(inputPerMTok: 0.80, outputPerMTok: 4.00),
+    "gemini-2.0-flash": ModelPrice(inputPerMTok: 0.10, outputPerMTok: 0.40),
+    "gemini-2.0-flash-lite": ModelPrice(inputPerMTok: 0.075, outputPerMTok: 0.30),
+    "gemini-2.5-flash": ModelPrice(inputPerMTok: 0.30, outputPerMTok: 2.50),
+    "gemini-2.5-flash-lite": ModelPrice(inputPerMTok: 0.10, outputPerMTok: 0.40),
+    "gemini-2.5-pro": ModelPrice(inputPerMTok: 1.25, outputPerMTok: 10.00),
+    "llama-3.3-70b-versatile": ModelPrice(inputPerMTok: 0.59, outputPerMTok: 0.79),
+    "llama-3.1-8b-instant": ModelPrice(inputPerMTok: 0.05, outputPerMTok: 0.08),
   ]
 }
 
