@@ -8,9 +8,15 @@ local function command(name, fn, opts)
   vim.api.nvim_create_user_command(name, fn, opts)
 end
 
+-- With a range (`:'<,'>BatonRun …`), the lines go along as the run's context.
 command('BatonRun', function(o)
-  require('baton').run(o.args)
-end, { nargs = '+', desc = 'Baton: run an orchestration of {task}' })
+  local baton = require('baton')
+  local opts = nil
+  if o.range > 0 then
+    opts = { context = baton.lines_context(0, o.line1, o.line2) }
+  end
+  baton.run(o.args, opts)
+end, { nargs = '+', range = true, desc = 'Baton: run an orchestration of {task}' })
 
 command('BatonCancel', function()
   require('baton').cancel()

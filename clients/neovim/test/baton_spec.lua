@@ -222,6 +222,8 @@ test(':BatonRun shows progress and puts the output in a buffer', function()
   local progress = messages_since(from)
   contains(progress, 'plan ready with ' .. #result.plan.subtasks .. ' subtask', 'planReady progress')
   contains(progress, 'completed ', 'subtaskCompleted progress')
+  contains(progress, '%', 'the $/progress percentage')
+  contains(progress, 'tokens', 'token counts')
   contains(progress, 'run completed', 'the final message')
   check(messages_since(from, vim.log.levels.ERROR) == '', 'no errors: ' .. messages_since(from))
 end)
@@ -234,9 +236,11 @@ test(':BatonCancel before the plan is ready cancels the run request', function()
   local previous, from = baton.last(), #messages
   vim.cmd('BatonRun this run waits at the gate')
   mock('/_mock/wait?gated=1&timeout=20') -- the planner's call is held
+  check(baton._state.run.runId == nil, 'no run/event yet, so no runId')
   vim.cmd('BatonCancel')
   local last = wait_last('run', previous, 20000)
   check(last.status == 'cancelled', 'the run was cancelled: ' .. vim.inspect(last.error or last.status))
+  check(last.error and last.error.code == -32800, 'by $/cancelRequest: ' .. vim.inspect(last.error))
   contains(messages_since(from, vim.log.levels.WARN), 'run cancelled', 'the user is told')
   check(messages_since(from, vim.log.levels.ERROR) == '', 'no errors: ' .. messages_since(from))
 end)
@@ -260,6 +264,8 @@ test(':BatonCancel while subtasks run cancels the run by its id', function()
   vim.cmd('BatonCancel')
   local last = wait_last('run', previous, 20000)
   check(last.status == 'cancelled', 'the run was cancelled: ' .. vim.inspect(last.error or last.status))
+  check(last.result and last.result.status == 'cancelled', 'by `cancel`, with a report: ' .. vim.inspect(last.error))
+  contains(buffer_text(last.buf), 'status: cancelled', 'the footer')
   contains(messages_since(from, vim.log.levels.WARN), 'run cancelled', 'the user is told')
   check(messages_since(from, vim.log.levels.ERROR) == '', 'no errors: ' .. messages_since(from))
 end)
@@ -280,6 +286,41 @@ test('plan/approve is answered by the plugin', function()
   local last = wait_last('run', previous, 120000)
   check(asked ~= nil and type(asked.subtasks) == 'table', 'the approver saw the plan: ' .. vim.inspect(asked))
   check(last.status == 'completed', 'the approved run completed: ' .. vim.inspect(last.error or last.status))
+end)
+
+test('a rejected plan ends the run as rejected', function()
+  if not server_has('run') then
+    return 'skip', 'this baton has no run method yet'
+  end
+  setup({
+    approve_plan = function()
+      return false
+    end,
+  })
+  local previous, from = baton.last(), #messages
+  vim.cmd('BatonRun Name two prime numbers')
+  local last = wait_last('run', previous, 60000)
+  check(last.status == 'rejected', 'the run was rejected: ' .. vim.inspect(last.error or last.status))
+  contains(messages_since(from, vim.log.levels.WARN), 'run rejected', 'the user is told')
+end)
+
+test(':BatonRun over a range sends the lines as context', function()
+  if not server_has('run') then
+    return 'skip', 'this baton has no run method yet'
+  end
+  vim.cmd('enew')
+  vim.api.nvim_buf_set_lines(0, 0, -1, false, { 'alpha = 1', 'beta = 2', 'gamma = 3' })
+  vim.bo.filetype = 'python'
+  local previous = baton.last()
+  vim.cmd('1,2BatonRun Explain these lines')
+  local last = wait_last('run', previous, 60000)
+  check(last.status == 'completed', 'the run completed: ' .. vim.inspect(last.error or last.status))
+  -- The run's journal records the request as the server received it.
+  local journal = last.result.journalPath
+  check(journal and vim.fn.filereadable(journal) == 1, 'a journal: ' .. tostring(journal))
+  local request = vim.json.decode(vim.fn.readfile(journal, '', 1)[1]).request
+  check(request.context and request.context.text == 'alpha = 1\nbeta = 2', 'context: ' .. vim.inspect(request))
+  check(request.context.filetype == 'python' and request.context.lines == '1-2', 'context: ' .. vim.inspect(request))
 end)
 
 test('a server that cannot start or dies is reported', function()

@@ -179,6 +179,9 @@ end
 -- The compact line statusline() shows while a run is going.
 local function run_summary(run)
   local parts = {}
+  if run.percentage then
+    table.insert(parts, ui.int(run.percentage) .. '%')
+  end
   if run.total then
     table.insert(parts, string.format('%d/%d done', run.done, run.total))
   end
@@ -287,7 +290,7 @@ function event_handlers.usage(run, ev)
   run.cost = tonumber(ev.costUSD) or run.cost
   if total > 0 then
     run.tokens = total
-    progress(with_summary(run, 'working'))
+    progress(run_summary(run))
   end
 end
 
@@ -310,23 +313,27 @@ local function on_run_event(ev)
       return
     end
   end
+  run.events = run.events + 1
   local handler = event_handlers[ev.type]
   if handler then
     handler(run, ev)
   end
 end
 
+-- Work-done progress gives the percentage shown in the summary. Its messages repeat what the
+-- run/events say in more detail, so they are shown only by a server that sends no events.
 local function on_progress(params)
   local run = state.run
   if type(params) ~= 'table' or not run or params.token ~= run.token then
     return
   end
   local value = type(params.value) == 'table' and params.value or {}
-  if value.kind == 'begin' then
-    progress('run started: ' .. run.task)
-  elseif value.kind == 'report' and (value.message or value.percentage) then
-    local pct = value.percentage and (' ' .. ui.int(value.percentage) .. '%') or ''
-    progress((value.message or 'working') .. pct)
+  if value.kind == 'end' then
+    return
+  end
+  run.percentage = tonumber(value.percentage) or run.percentage
+  if value.kind == 'report' and run.events == 0 then
+    progress(with_summary(run, tostring(value.message or 'working')))
   end
 end
 
@@ -362,15 +369,20 @@ local function run_footer(run, result)
   local total = type(plan.subtasks) == 'table' and #plan.subtasks or #results
   local parts = { 'status: ' .. tostring(result.status), string.format('subtasks: %d/%d done', completed, total) }
   table.insert(parts, ui.format_usage(result.usage))
-  table.insert(parts, ui.format_cost(result.costUSD))
+  local cost = ui.format_cost(result.costUSD)
+  -- Models without a price add nothing to costUSD: say so rather than print a wrong total.
+  if cost and type(result.unpricedModels) == 'table' and #result.unpricedModels > 0 then
+    cost = cost .. ' (unpriced: ' .. table.concat(vim.tbl_map(tostring, result.unpricedModels), ', ') .. ')'
+  end
+  table.insert(parts, cost)
   local footer = { table.concat(vim.tbl_filter(function(p)
     return p ~= nil
   end, parts), ' · ') }
   for _, f in ipairs(failed) do
     table.insert(footer, 'failed: ' .. f)
   end
-  table.insert(footer, string.format('run %s · %.1f s', tostring(result.runId or run.runId or '?'),
-    (vim.loop.now() - run.started) / 1000))
+  local ms = tonumber(result.durationMs) or (vim.loop.now() - run.started)
+  table.insert(footer, string.format('run %s · %.1f s', tostring(result.runId or run.runId or '?'), ms / 1000))
   return footer
 end
 
@@ -416,7 +428,20 @@ local function finish_run(run, err, result)
   fire_user_event('BatonRunDone')
 end
 
---- Starts a run of `task`. opts: extra `run` params (override config.run).
+--- A run `context` from lines of a buffer: the text, and where it comes from.
+function M.lines_context(buf, line1, line2)
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  local lines = vim.api.nvim_buf_get_lines(buf, line1 - 1, line2, false)
+  local name = vim.api.nvim_buf_get_name(buf)
+  return {
+    text = table.concat(lines, '\n'),
+    file = name ~= '' and vim.fn.fnamemodify(name, ':~:.') or nil,
+    lines = string.format('%d-%d', line1, line2),
+    filetype = vim.bo[buf].filetype ~= '' and vim.bo[buf].filetype or nil,
+  }
+end
+
+--- Starts a run of `task`. opts: extra `run` params (override config.run), e.g. `context`.
 function M.run(task, opts)
   if type(task) ~= 'string' or vim.trim(task) == '' then
     notify('Baton: usage: :BatonRun {task}', levels.ERROR)
@@ -440,6 +465,7 @@ function M.run(task, opts)
     done = 0,
     failed = 0,
     tokens = 0,
+    events = 0, -- run/events seen
     text = '', -- the streamed synthesis
     started = vim.loop.now(),
   }
@@ -474,7 +500,10 @@ local function approve_plan(params)
     end
     approve = vim.fn.confirm(table.concat(lines, '\n'), '&Approve\n&Reject', 1) == 1
   end
-  return { decision = approve and 'approve' or 'reject' }
+  if approve then
+    return { decision = 'approve' }
+  end
+  return { decision = 'reject', reason = 'rejected in Neovim' }
 end
 
 --- Cancels the run in flight; with no run, the `complete` calls in flight. A first call asks the
