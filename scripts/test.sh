@@ -24,9 +24,15 @@ if [ -x scripts/local-llm.sh ] && [ "${BATON_SKIP_LOCAL_LLM:-0}" != "1" ]; then
 fi
 
 say "swift test"
-swift test 2>&1 | tee /tmp/baton-swift-test.log | grep -E "^(✘|✔ Test run|✘ Test run)|error:|Executed|passed|failed" | grep -vE "✔ Test .*passed after|Test Case .* passed" || true
-status=${PIPESTATUS[0]}
-[ "$status" -eq 0 ] || { say "swift test failed (full log: /tmp/baton-swift-test.log)"; exit "$status"; }
+test_log=$(mktemp)
+status=0
+swift test >"$test_log" 2>&1 || status=$?
+grep -E "^(✘|✔ Test run|✘ Test run)|error:|Executed .* tests" "$test_log" || true
+if [ "$status" -ne 0 ]; then
+  say "swift test failed (exit $status); the last lines of its log:"
+  tail -n 60 "$test_log" >&2
+  exit "$status"
+fi
 
 python_suites=$(find scripts clients -name 'test_*.py' -not -path '*/node_modules/*' 2>/dev/null | sort || true)
 if [ -n "$python_suites" ]; then
