@@ -49,6 +49,7 @@ import math
 import random
 import re
 import signal
+import threading
 import sys
 import time
 import traceback
@@ -1282,6 +1283,8 @@ def build_arg_parser():
     p.add_argument("--model", default="mock-model", help="model id listed by /v1/models")
     p.add_argument("--log-max", type=int, default=10000, help="keep at most this many request log entries")
     p.add_argument("--verbose", action="store_true", help="one stderr line per request")
+    p.add_argument("--exit-with-stdin", action="store_true",
+                   help="stop when stdin reaches EOF (lets a parent that dies without cleaning up take us with it)")
     for k, (conv, default, helptext) in KNOBS.items():
         flag = "--" + k.replace("_", "-")
         if conv is _bool:
@@ -1307,6 +1310,12 @@ async def amain(args):
     active = {k: v for k, v in config.items() if v != KNOB_DEFAULTS[k]}
     print(f"mock_llm: listening on http://{args.host}:{port} config={json.dumps(active)}", file=sys.stderr)
     stop = loop.create_future()
+    if args.exit_with_stdin:
+        # The parent holds our stdin open; when it exits (even without stopping us), we see EOF and stop.
+        def watch_stdin():
+            sys.stdin.buffer.read()
+            loop.call_soon_threadsafe(lambda: stop.done() or stop.set_result(None))
+        threading.Thread(target=watch_stdin, daemon=True).start()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))

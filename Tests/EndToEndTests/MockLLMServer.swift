@@ -8,6 +8,7 @@ import RPC
 final class MockLLMServer: @unchecked Sendable {
   let process = Process()
   let port: Int
+  private let stdin = Pipe()
 
   static var scriptPath: String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -16,9 +17,11 @@ final class MockLLMServer: @unchecked Sendable {
 
   init(arguments: [String] = []) throws {
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", Self.scriptPath, "--port", "0"] + arguments
+    process.arguments = ["python3", Self.scriptPath, "--port", "0", "--exit-with-stdin"] + arguments
     let stdout = Pipe()
     process.standardOutput = stdout
+    // Held open for the server's lifetime: it exits when this end closes, even if this process dies.
+    process.standardInput = stdin
     process.standardError = FileHandle.nullDevice
     try process.run()
     // The first stdout line is {"port": N}; reading it blocks only until the server listens.
@@ -34,7 +37,10 @@ final class MockLLMServer: @unchecked Sendable {
     self.port = port
   }
 
-  deinit { process.terminate() }
+  deinit {
+    try? stdin.fileHandleForWriting.close()
+    process.terminate()
+  }
 
   var baseURL: String { "http://127.0.0.1:\(port)" }
 
