@@ -1,0 +1,166 @@
+// plan, runSubtask, synthesize, run (events, approval, cancellation), runs/* against the real
+// binary and the mock LLM server. Skipped while the server does not serve these methods.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, test } from 'node:test';
+import { ErrorCode, PlanDecision } from '../index.js';
+import { Mock, connect, skipUnlessServed } from '../testing/harness.js';
+
+let mock;
+before(async () => { mock = await Mock.start(); });
+beforeEach(() => mock.reset());
+after(() => mock.stop());
+
+const BUDGET_SCHEMA = { type: 'object', properties: { budgetShare: { type: 'number' } }, required: ['budgetShare'] };
+const TWO_STEPS = [
+  { id: 'a', name: 'Draft', description: 'Draft the text' },
+  { id: 'b', name: 'Polish', description: 'Polish the draft', dependsOn: ['a'] },
+];
+const field = (subtask, key) => subtask.params?.[key] ?? subtask[key];
+
+test('plan splits a task into subtasks with the fields a subtaskSchema demands', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'plan')) return;
+  const plan = await client.plan({ task: 'Plan a party', maxSubtasks: 3, subtaskSchema: BUDGET_SCHEMA });
+  assert.ok(plan.planId);
+  assert.ok(plan.subtasks.length >= 1 && plan.subtasks.length <= 3);
+  for (const s of plan.subtasks) {
+    assert.ok(s.id && s.name && s.description);
+    assert.equal(typeof field(s, 'budgetShare'), 'number');
+  }
+});
+
+test('runSubtask and synthesize work on a stored plan', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'plan', 'runSubtask', 'synthesize')) return;
+  const plan = await client.plan({ task: 'Describe three rivers' });
+  for (const subtask of plan.subtasks) {
+    const result = await client.runSubtask({ planId: plan.planId, subtaskId: subtask.id });
+    assert.equal(result.subtaskId, subtask.id);
+    assert.match(result.output, /^echo:/);
+    assert.ok(result.attempts >= 1);
+  }
+  const synthesis = await client.synthesize({ planId: plan.planId });
+  assert.ok(synthesis.output);
+  assert.deepEqual(synthesis.missing, []);
+});
+
+test('synthesize given results reports the missing ones', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'synthesize')) return;
+  const synthesis = await client.synthesize({
+    task: 'Answer the customer', format: 'bullets', results: [
+      { subtaskId: 's1', name: 'Billing', status: 'completed', output: 'Refund issued.' },
+      { subtaskId: 's2', name: 'Return', status: 'failed', error: 'timeout' }],
+  });
+  assert.deepEqual(synthesis.missing, ['s2']);
+});
+
+test('run reports every subtask and its events arrive in order', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  const events = [];
+  const report = await client.run({ task: 'Write a short story' }, { onEvent: (e) => events.push(e) });
+  assert.equal(report.status, 'completed');
+  assert.ok(report.output);
+  assert.equal(report.results.length, report.plan.subtasks.length);
+  assert.ok(events.every((e) => e.runId === report.runId));
+  const seqs = events.map((e) => e.seq);
+  assert.deepEqual(seqs, seqs.map((_, i) => seqs[0] + i));
+  assert.equal(events[0].type, 'planReady');
+  assert.equal(events.at(-1).type, 'runCompleted');
+  const completed = new Set(events.filter((e) => e.type === 'subtaskCompleted').map((e) => e.subtaskId));
+  assert.deepEqual(completed, new Set(report.plan.subtasks.map((s) => s.id)));
+});
+
+test('runEvents streams deltas and ends with the report', async (t) => {
+  await mock.configure({ reply_words: 10 });
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  const items = [];
+  for await (const item of client.runEvents({ task: 'Explain tides', stream: true })) items.push(item);
+  const report = items.pop();
+  assert.equal(report.status, 'completed');
+  for (const r of report.results) {
+    const text = items.filter((e) => e.type === 'subtaskDelta' && e.subtaskId === r.subtaskId).map((e) => e.text).join('');
+    assert.equal(text, r.output);
+  }
+  assert.equal(items.filter((e) => e.type === 'synthesisDelta').map((e) => e.text).join(''), report.output);
+});
+
+test('a given plan skips the planner', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  const report = await client.run({ task: 'Write and polish a slogan', subtasks: TWO_STEPS });
+  assert.deepEqual(report.results.map((r) => r.subtaskId), ['a', 'b']);
+  assert.equal((await mock.log()).length, 3);
+});
+
+test('approval can edit the plan, reject it, or default to approve', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  const reviewed = [];
+  client.onPlanApprove = (plan, { runId }) => {
+    reviewed.push(runId);
+    return PlanDecision.edit({ ...plan, subtasks: plan.subtasks.slice(0, 1) });
+  };
+  const edited = await client.run({ task: 'Plan a garden', approvePlan: true, minSubtasks: 2 });
+  assert.deepEqual(reviewed, [edited.runId]);
+  assert.equal(edited.results.length, 1);
+  client.onPlanApprove = () => PlanDecision.reject('not now');
+  assert.equal((await client.run({ task: 'Plan a garden', approvePlan: true })).status, 'rejected');
+  client.onPlanApprove = null;
+  assert.equal((await client.run({ task: 'Plan a garden', approvePlan: true })).status, 'completed');
+});
+
+test('cancel by run id resolves the run as cancelled', async (t) => {
+  await mock.configure({ gate: true });
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run', 'cancel')) return;
+  let gotRunId;
+  const runId = new Promise((resolveRunId) => { gotRunId = resolveRunId; });
+  const call = client.run({ task: 'Slow work', subtasks: TWO_STEPS }, { onEvent: (e) => gotRunId(e.runId) });
+  await mock.wait({ gated: 1 });
+  assert.equal(await client.cancel({ runId: await runId }), true);
+  const report = await call;
+  assert.equal(report.status, 'cancelled');
+  assert.equal(report.results.find((r) => r.subtaskId === 'a').status, 'cancelled');
+});
+
+test('aborting a run request cancels it', async (t) => {
+  await mock.configure({ gate: true });
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  const controller = new AbortController();
+  const call = client.run({ task: 'Slow work', subtasks: TWO_STEPS }, { signal: controller.signal });
+  await mock.wait({ gated: 1 });
+  controller.abort();
+  await assert.rejects(call, { name: 'AbortError' });
+  await mock.wait({ disconnects: 1 });
+  assert.equal((await client.status()).requestsInFlight, 1);
+});
+
+test('runsGet and runsList find a finished run; unknown ids are 1002', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run', 'runs/get', 'runs/list')) return;
+  const report = await client.run({ task: 'Name a cat', subtasks: [{ id: 'n', name: 'Name', description: 'A name' }] });
+  const again = await client.runsGet(report.runId);
+  assert.equal(again.status, 'completed');
+  assert.ok((await client.runsList()).some((r) => r.runId === report.runId && r.task === 'Name a cat'));
+  await assert.rejects(client.runsGet('no-such-run'), (e) => e.code === ErrorCode.NotFound);
+});
+
+test('a token budget stops the run', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  assert.equal((await client.run({ task: 'Write an essay', budget: { maxTokens: 1 } })).status, 'budgetExceeded');
+});
+
+test('run progress reaches the progress listeners', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  const kinds = [];
+  client.on('progress', ({ token, value }) => kinds.push(`${token}:${value.kind}`));
+  await client.run({ task: 'Count to three', workDoneToken: 'w1' });
+  assert.equal(kinds[0], 'w1:begin');
+  assert.equal(kinds.at(-1), 'w1:end');
+});
