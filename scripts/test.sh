@@ -33,3 +33,10 @@ if [ -n "$python_suites" ]; then
   say "python tests"
   python3 -m pytest -q $python_suites
 fi
+
+if command -v node >/dev/null 2>&1; then
+  say "node tests ($(node --version))"
+  node --test clients/node/test/
+else
+  say "node not found: skipping the Node client tests (clients/node)"
+fi
