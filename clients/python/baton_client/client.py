@@ -64,11 +64,11 @@ class BatonClient:
         self._process = process
         self._temp_files = list(temp_files)
         self._ids = itertools.count(1)
-        self._pending: Dict[Any, asyncio.Future] = {}
+        self._pending: Dict[Any, "asyncio.Future[Any]"] = {}
         self._delta_handlers: Dict[Any, Callback] = {}
         self._runs: List[_RunWatch] = []
-        self._server_requests: Dict[Any, asyncio.Task] = {}
-        self._background: Set[asyncio.Task] = set()
+        self._server_requests: Dict[Any, "asyncio.Task[Any]"] = {}
+        self._background: Set["asyncio.Future[Any]"] = set()
         self._write_lock = asyncio.Lock()
         self._closed = False
         self._shutdown_sent = False
@@ -89,10 +89,10 @@ class BatonClient:
         args: Sequence[str] = (),
         env: Optional[Mapping[str, Optional[str]]] = None,
         *,
-        config: Union[None, str, os.PathLike, Mapping[str, Any]] = None,
-        state_dir: Union[None, str, os.PathLike] = None,
+        config: Union[None, str, "os.PathLike[str]", Mapping[str, Any]] = None,
+        state_dir: Union[None, str, "os.PathLike[str]"] = None,
         stderr: Any = None,
-        cwd: Union[None, str, os.PathLike] = None,
+        cwd: Union[None, str, "os.PathLike[str]"] = None,
     ) -> "BatonClient":
         """Start ``baton serve`` and connect to it (``initialize`` is still to be sent).
 
@@ -161,7 +161,7 @@ class BatonClient:
         if self._closed:
             raise ConnectionClosed()
         rid = next(self._ids) if request_id is None else request_id
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        future: "asyncio.Future[Any]" = asyncio.get_running_loop().create_future()
         self._pending[rid] = future
         message: JSON = {"jsonrpc": "2.0", "id": rid, "method": method}
         if params is not None:
@@ -272,7 +272,7 @@ class BatonClient:
             task.add_done_callback(self._background_done)
 
     def _background_done(self, task: "asyncio.Future[Any]") -> None:
-        self._background.discard(task)  # type: ignore[arg-type]
+        self._background.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("baton_client callback failed", exc_info=task.exception())
 

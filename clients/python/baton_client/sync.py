@@ -31,8 +31,8 @@ class Baton:
         args: Sequence[str] = (),
         env: Optional[Mapping[str, Optional[str]]] = None,
         *,
-        config: Union[None, str, os.PathLike, Mapping[str, Any]] = None,
-        state_dir: Union[None, str, os.PathLike] = None,
+        config: Union[None, str, "os.PathLike[str]", Mapping[str, Any]] = None,
+        state_dir: Union[None, str, "os.PathLike[str]"] = None,
         stderr: Any = None,
         on_plan_approve: Optional[PlanApproveHandler] = None,
         on_log_message: Optional[Callable[[int, str], Any]] = None,
@@ -58,7 +58,7 @@ class Baton:
 
     def start(self) -> "Baton":
         async def start() -> BatonClient:
-            client = await BatonClient.spawn(**self._spawn_args)  # type: ignore[arg-type]
+            client = await BatonClient.spawn(**self._spawn_args)
             for name, hook in self._hooks.items():
                 setattr(client, name, hook)
             try:
