@@ -7,17 +7,17 @@ import Transport
 enum Server {
   static func serve(_ options: ServeOptions) async -> Int32 {
     let logger = Logger(level: options.logLevel)
-    let registry: ProviderRegistry
+    let services: BatonServices
     do {
-      registry = try Providers.registry(configPath: options.configPath)
+      services = try Services.make(configPath: options.configPath, stateDirectory: options.stateDirectory)
     } catch {
       StandardError.write("baton: \(error)\n")
       return 2
     }
     let channel = StdioChannel(framing: options.framing.fixed, maxFrameBytes: options.maxFrameBytes)
     let connection = Connection(
-      channel: channel, router: .baton(registry: registry), serverInfo: BatonRelease.serverInfo, logger: logger)
-    logger.info("serving JSON-RPC on stdio (framing \(options.framing.rawValue), default model \(registry.defaultModel))")
+      channel: channel, router: .baton(services), serverInfo: BatonRelease.serverInfo, logger: logger)
+    logger.info("serving JSON-RPC on stdio (framing \(options.framing.rawValue), default model \(services.registry.defaultModel))")
     return await connection.run()
   }
 }

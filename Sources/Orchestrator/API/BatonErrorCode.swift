@@ -27,3 +27,31 @@ extension ProviderError: RPCErrorConvertible {
     return RPCError(.providerFailed, description, data: .object(data))
   }
 }
+
+extension ErrorCode {
+  /// A structured output did not satisfy its schema, even after repair attempts.
+  public static let outputInvalid = ErrorCode(rawValue: 1005)
+  /// The run's deadline passed.
+  public static let deadlineExceeded = ErrorCode(rawValue: 1006)
+}
+
+extension EngineError: RPCErrorConvertible {
+  /// The caller's mistakes are -32602 (naming the field, variable or cycle); run-time failures get app codes.
+  public var rpcError: RPCError {
+    var details: [String: JSONValue] = ["kind": .string(kind.rawValue)]
+    if case .object(let extra)? = data { details.merge(extra) { current, _ in current } }
+    let code: ErrorCode
+    switch kind {
+    case .notFound: code = .notFound
+    case .budgetExceeded: code = .budgetExceeded
+    case .planningFailed: code = .planFailed
+    case .outputInvalid: code = .outputInvalid
+    case .deadlineExceeded: code = .deadlineExceeded
+    case .invalidRequest, .templateVariableMissing, .templateSyntax, .invalidPlan, .dependencyNotReady,
+      .approvalUnavailable:
+      code = .invalidParams
+    }
+    let text = code == .invalidParams ? "invalid params: \(message)" : message
+    return RPCError(code, text, data: .object(details))
+  }
+}

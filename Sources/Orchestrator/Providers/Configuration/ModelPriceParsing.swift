@@ -1,21 +1,7 @@
 import RPC
 
-/// What a model costs, in US dollars per million tokens (`prices` in the configuration). The engine
-/// turns `Usage` into cost with it.
-public struct ModelPrice: Sendable, Equatable, Codable {
-  public var inputPerMTok: Double
-  public var outputPerMTok: Double
-
-  public init(inputPerMTok: Double, outputPerMTok: Double) {
-    self.inputPerMTok = inputPerMTok
-    self.outputPerMTok = outputPerMTok
-  }
-
-  /// The cost of `usage` in US dollars.
-  public func cost(of usage: Usage) -> Double {
-    (Double(usage.inputTokens) * inputPerMTok + Double(usage.outputTokens) * outputPerMTok) / 1_000_000
-  }
-
+/// Reading a price from the configuration file (`prices` entries).
+extension ModelPrice {
   static func parse(_ value: JSONValue, at path: String, reader: ConfigurationReader) throws(ConfigurationError)
     -> ModelPrice
   {

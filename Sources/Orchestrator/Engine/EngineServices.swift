@@ -1,0 +1,17 @@
+import Foundation
+
+/// The engine's long-lived collaborators, bundled so the run machinery needs no access to the actor.
+struct EngineServices: Sendable {
+  let configuration: EngineConfiguration
+  let models: any ModelResolving
+  let clock: EngineClock
+  let random: any RandomSource
+  let limiter: RateLimiter
+  let prices: PriceTable
+
+  func callContext(ledger: RunLedger, events: RunEventEmitter? = nil, deadline: Double? = nil) -> CallContext {
+    CallContext(
+      models: models, limiter: limiter, clock: clock, random: random, retry: configuration.retry, prices: prices,
+      ledger: ledger, events: events, deadline: deadline)
+  }
+}

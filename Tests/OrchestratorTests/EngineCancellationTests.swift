@@ -1,0 +1,105 @@
+import Foundation
+import RPC
+import Testing
+
+@testable import Orchestrator
+
+@Suite(.timeLimit(.minutes(1)))
+struct EngineCancellationTests {
+  /// s1 and s2 answer at once; s3..s6 wait at the gate until cancelled.
+  static func team(gate: Gate) -> FakeProvider {
+    FakeProvider { request, _ in
+      switch Role.of(request) {
+      case .planner: return .text(planJSON((1...6).map { ("s\($0)", "part \($0)", []) }))
+      case .synthesizer: return .text("never")
+      default:
+        let id = subtaskId(of: request) ?? ""
+        return id == "s1" || id == "s2" ? .text("early \(id)") : .gated(gate, then: .text("late"))
+      }
+    }
+  }
+
+  @Test func cancelByIdReachesEveryCallInFlightAndKeepsResults() async throws {
+    let gate = Gate()
+    let provider = Self.team(gate: gate)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let engine = makeEngine([provider]) { $0.stateDirectory = directory }
+    let recorder = EventRecorder()
+    let run = Task { try await engine.run(RunRequest(task: "t", concurrency: 6), events: recorder.sink) }
+
+    await gate.waitForArrivals(4)
+    await recorder.waitFor(2, .subtaskCompleted)
+    let runId = try #require(recorder.events.first?.runId)
+    #expect(await engine.progress(runId: runId) == RunProgress(completed: 2, total: 6))
+    #expect(await engine.cancel(runId: runId))
+    let report = try await run.value
+
+    #expect(report.status == .cancelled)
+    #expect(provider.cancelledCalls == 4)
+    #expect(report.results.map(\.status) == [.completed, .completed, .cancelled, .cancelled, .cancelled, .cancelled])
+    #expect(report.results[0].output == "early s1")
+    #expect(!provider.calls.contains { Role.of($0.request) == .synthesizer })
+    #expect(recorder.types.last == .runCompleted)
+    #expect(await engine.cancel(runId: runId) == false)
+
+    // The journal ends with the same partial report.
+    let fromDisk = try #require(try JournalReader(stateDirectory: directory).report(runId: runId))
+    #expect(fromDisk == report)
+  }
+
+  @Test func cancellingTheAwaitingTaskStopsTheRunTheSameWay() async throws {
+    let gate = Gate()
+    let provider = Self.team(gate: gate)
+    let engine = makeEngine([provider])
+    let recorder = EventRecorder()
+    let run = Task { try await engine.run(RunRequest(task: "t", concurrency: 6), events: recorder.sink) }
+
+    await gate.waitForArrivals(4)
+    run.cancel()
+    let report = try await run.value
+
+    #expect(report.status == .cancelled)
+    #expect(provider.cancelledCalls == 4)
+    #expect(report.results.filter { $0.status == .cancelled }.count == 4)
+    #expect(report.error?.contains("cancelled") == true)
+  }
+
+  @Test func cancelledRunStartsNothingNew() async throws {
+    let gate = Gate()
+    let provider = Self.team(gate: gate)
+    let engine = makeEngine([provider])
+    let recorder = EventRecorder()
+    // Concurrency 2: s3 and s4 wait at the gate, s5 and s6 have not started when the run is cancelled.
+    let run = Task { try await engine.run(RunRequest(task: "t", concurrency: 2), events: recorder.sink) }
+    await gate.waitForArrivals(2)
+    let runId = try #require(recorder.events.first?.runId)
+    await engine.cancel(runId: runId)
+    let report = try await run.value
+
+    #expect(report.status == .cancelled)
+    #expect(provider.calls.filter { Role.of($0.request) == .worker }.count == 4)
+    #expect(report.results[4].error == "not started: the run was cancelled")
+    #expect(report.results[5].status == .cancelled)
+  }
+
+  @Test func deadlineStopsTheRunWithPartialResults() async throws {
+    let gate = Gate()
+    let clock = TestClock()
+    let provider = Self.team(gate: gate)
+    let engine = makeEngine([provider], clock: clock)
+    let run = Task { try await engine.run(RunRequest(task: "t", concurrency: 6, deadlineSeconds: 30)) }
+
+    await gate.waitForArrivals(4)
+    // The deadline watchdog is the only sleeper.
+    await clock.waitForSleepers(1)
+    #expect(clock.pendingDelays == [30])
+    clock.advance(by: .seconds(30))
+    let report = try await run.value
+
+    #expect(report.status == .failed)
+    #expect(report.error?.contains("deadline of 30.0 s") == true)
+    #expect(report.results.filter { $0.status == .completed }.count == 2)
+    #expect(provider.cancelledCalls == 4)
+  }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import RPC
+import Testing
+
+@testable import Orchestrator
+
+@Suite(.timeLimit(.minutes(1)))
+struct EngineRunTests {
+  /// A provider that plays planner, worker and synthesizer by recognising the role's system prompt.
+  static func scriptedTeam(
+    plan: String = planJSON([("s1", "Gather facts", []), ("s2", "Write intro", []), ("s3", "Conclude", ["s1"])]),
+    worker: @escaping @Sendable (ChatRequest) -> FakeProvider.Reply = { .text("output of \(subtaskId(of: $0) ?? "?")") }
+  ) -> FakeProvider {
+    FakeProvider { request, _ in
+      switch Role.of(request) {
+      case .planner: return .text(plan, usage: Usage(inputTokens: 100, outputTokens: 50))
+      case .synthesizer: return .text("the final answer", usage: Usage(inputTokens: 300, outputTokens: 40))
+      default: return worker(request)
+      }
+    }
+  }
+
+  @Test func runPlansRunsWorkersAndSynthesizes() async throws {
+    let provider = Self.scriptedTeam()
+    let engine = makeEngine([provider])
+    let recorder = EventRecorder()
+    let report = try await engine.run(RunRequest(task: "Write about tea", format: "bullets"), events: recorder.sink)
+
+    #expect(report.status == .completed)
+    #expect(report.output == "the final answer")
+    #expect(report.plan?.subtasks.map(\.id) == ["s1", "s2", "s3"])
+    #expect(report.results.map(\.status) == [.completed, .completed, .completed])
+    #expect(report.results.map(\.output) == ["output of s1", "output of s2", "output of s3"])
+    #expect(report.results.allSatisfy { $0.model == "fake:default" && $0.attempts == 1 })
+    // 100+50 planning, 3 × 15 workers, 300+40 synthesis.
+    #expect(report.usage == Usage(inputTokens: 430, outputTokens: 105))
+    #expect(report.planning?.usage == Usage(inputTokens: 100, outputTokens: 50))
+    #expect(report.synthesis?.model == "fake:default")
+
+    let calls = provider.calls
+    #expect(calls.count == 5)
+    let s3Prompt = try #require(calls.first { subtaskId(of: $0.request) == "s3" }).prompt
+    #expect(s3Prompt.contains("output of s1"))
+    #expect(!s3Prompt.contains("output of s2"))
+    let synthesisPrompt = try #require(calls.last).prompt
+    #expect(Role.of(try #require(calls.last).request) == .synthesizer)
+    for id in ["s1", "s2", "s3"] { #expect(synthesisPrompt.contains("output of \(id)")) }
+    #expect(synthesisPrompt.contains("bulleted list"))
+    #expect(!synthesisPrompt.contains("have no result"))
+
+    let types = recorder.types
+    #expect(types.first == .planReady)
+    #expect(types.last == .runCompleted)
+    #expect(types.filter { $0 == .subtaskStarted }.count == 3)
+    #expect(types.filter { $0 == .subtaskCompleted }.count == 3)
+  }
+}
