@@ -17,6 +17,8 @@ export declare const ErrorCode: Readonly<{
   NotFound: 1002;
   BudgetExceeded: 1003;
   PlanFailed: 1004;
+  OutputInvalid: 1005;
+  DeadlineExceeded: 1006;
   ConnectionClosed: -1;
 }>;
 

@@ -22,6 +22,9 @@ export const ErrorCode = Object.freeze({
   NotFound: 1002,
   BudgetExceeded: 1003,
   PlanFailed: 1004,
+  /** A structured output did not satisfy its schema, even after repair attempts. */
+  OutputInvalid: 1005,
+  DeadlineExceeded: 1006,
   /** Client-side: the connection ended before the reply came. */
   ConnectionClosed: -1,
 });

@@ -95,6 +95,49 @@ test('a given plan skips the planner', async (t) => {
   assert.equal((await mock.log()).length, 3);
 });
 
+test('context variables fill prompt templates; an unknown variable is refused before any call', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  const report = await client.run({
+    task: 'Taglines', context: { product: 'Zephyr kettles', audience: 'night owls' },
+    subtasks: [{ id: 't', name: 'Tagline', description: 'One tagline' }],
+    templates: { worker: 'Write {subtaskName} for {product}, aimed at {audience}.' },
+  });
+  assert.equal(report.status, 'completed');
+  const prompt = (await mock.log())[0].body.messages.at(-1).content;
+  assert.ok(prompt.includes('Zephyr kettles') && prompt.includes('night owls') && !prompt.includes('{product}'));
+  await mock.reset();
+  await assert.rejects(client.run({ task: 'x', templates: { worker: 'Do {nothing}' } }),
+    (e) => e.code === ErrorCode.InvalidParams && e.kind === 'templateVariableMissing' && e.data.variable === 'nothing');
+  assert.deepEqual(await mock.log(), []);
+});
+
+test('a cyclic given plan is -32602 invalidPlan; a failing planner ends the run as failed', async (t) => {
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run', 'plan')) return;
+  const cyclic = [{ id: 'a', name: 'A', description: 'a', dependsOn: ['b'] }, { id: 'b', name: 'B', description: 'b', dependsOn: ['a'] }];
+  await assert.rejects(client.run({ task: 'x', subtasks: cyclic }), (e) => e.code === ErrorCode.InvalidParams && e.kind === 'invalidPlan');
+  await mock.configure({ status: 400 });
+  const report = await client.run({ task: 'x' });
+  assert.equal(report.status, 'failed');
+  assert.match(report.error, /400/);
+  await assert.rejects(client.plan({ task: 'x' }), (e) => e.code === ErrorCode.ProviderFailed && e.kind === 'badRequest');
+});
+
+test('retries and usage are reported as events', async (t) => {
+  await mock.configure({ fail_first_n: 1, error_status: 500 });
+  const client = await connect(t, mock);
+  if (!skipUnlessServed(t, client, 'run')) return;
+  const events = [];
+  const report = await client.run({ task: 'x', subtasks: [{ id: 'a', name: 'A', description: 'a' }] }, { onEvent: (e) => events.push(e) });
+  assert.equal(report.results[0].attempts, 2);
+  const retry = events.find((e) => e.type === 'retrying');
+  assert.equal(retry.subtaskId, 'a');
+  assert.equal(retry.attempt, 1);
+  assert.match(retry.reason, /500/);
+  assert.deepEqual(events.filter((e) => e.type === 'usage').at(-1).usage, report.usage);
+});
+
 test('approval can edit the plan, reject it, or default to approve', async (t) => {
   const client = await connect(t, mock);
   if (!skipUnlessServed(t, client, 'run')) return;
@@ -147,6 +190,7 @@ test('runsGet and runsList find a finished run; unknown ids are 1002', async (t)
   assert.equal(again.status, 'completed');
   assert.ok((await client.runsList()).some((r) => r.runId === report.runId && r.task === 'Name a cat'));
   await assert.rejects(client.runsGet('no-such-run'), (e) => e.code === ErrorCode.NotFound);
+  assert.equal(await client.cancel({ runId: 'no-such-run' }), false);
 });
 
 test('a token budget stops the run', async (t) => {

@@ -9,8 +9,9 @@ or, from plain scripts, ``with Baton() as b: report = b.run("...")`` (see ``bato
 from .binary import BinaryNotFound, find_binary
 from .client import BatonClient
 from .errors import (
-    BatonError, BudgetExceeded, ConnectionClosed, InternalError, InvalidParams, InvalidRequest,
-    MethodNotFound, NotFound, NotInitialized, ParseError, PlanFailed, ProviderFailed, RequestCancelled,
+    BatonError, BudgetExceeded, ConnectionClosed, DeadlineExceeded, InternalError, InvalidParams,
+    InvalidRequest, MethodNotFound, NotFound, NotInitialized, OutputInvalid, ParseError, PlanFailed,
+    ProviderFailed, RequestCancelled,
 )
 from .sync import Baton
 from .types import (
@@ -22,9 +23,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Baton", "BatonClient", "BatonError", "BinaryNotFound", "BudgetExceeded", "ChatResult",
-    "ConnectionClosed", "InitializeResult", "InternalError", "InvalidParams", "InvalidRequest",
-    "MethodNotFound", "ModelsList", "NotFound", "NotInitialized", "ParseError", "Plan",
-    "PlanDecision", "PlanFailed", "ProviderFailed", "ProviderInfo", "RequestCancelled", "RunEvent",
-    "RunReport", "RunSummary", "Status", "Subtask", "SubtaskOutcome", "SubtaskResult", "Synthesis",
-    "ToolCall", "Usage", "find_binary",
+    "ConnectionClosed", "DeadlineExceeded", "InitializeResult", "InternalError", "InvalidParams",
+    "InvalidRequest", "MethodNotFound", "ModelsList", "NotFound", "NotInitialized",
+    "OutputInvalid", "ParseError", "Plan", "PlanDecision", "PlanFailed", "ProviderFailed",
+    "ProviderInfo", "RequestCancelled", "RunEvent", "RunReport", "RunSummary", "Status", "Subtask",
+    "SubtaskOutcome", "SubtaskResult", "Synthesis", "ToolCall", "Usage", "find_binary",
 ]

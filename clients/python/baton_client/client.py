@@ -490,6 +490,8 @@ class BatonClient:
         model: Optional[str] = None,
         output_schema: Optional[Mapping[str, Any]] = None,
         max_tokens: Optional[int] = None,
+        instructions: Optional[str] = None,
+        template: Optional[str] = None,
         extra: Optional[Mapping[str, Any]] = None,
     ) -> SubtaskResult:
         """Run one subtask: of a stored plan (``plan_id`` + ``subtask_id``) or given inline
@@ -498,7 +500,7 @@ class BatonClient:
             "planId": plan_id, "subtaskId": subtask_id, "task": task,
             "subtask": subtask.to_json() if isinstance(subtask, Subtask) else _dict(subtask),
             "context": _dict(context), "model": model, "outputSchema": _dict(output_schema),
-            "maxTokens": max_tokens,
+            "maxTokens": max_tokens, "instructions": instructions, "template": template,
         })
         params.update(extra or {})
         return SubtaskResult.from_json(await self.request("runSubtask", params))
@@ -513,6 +515,9 @@ class BatonClient:
         style: Optional[str] = None,
         instructions: Optional[str] = None,
         model: Optional[str] = None,
+        context: Optional[Mapping[str, Any]] = None,
+        max_tokens: Optional[int] = None,
+        template: Optional[str] = None,
         extra: Optional[Mapping[str, Any]] = None,
     ) -> Synthesis:
         """Merge subtask results into one answer: a stored plan's (``plan_id``) or given ones."""
@@ -521,6 +526,7 @@ class BatonClient:
             "results": [r.to_json() if isinstance(r, SubtaskOutcome) else dict(r) for r in results]
             if results is not None else None,
             "format": format, "style": style, "instructions": instructions, "model": model,
+            "context": _dict(context), "maxTokens": max_tokens, "template": template,
         })
         params.update(extra or {})
         return Synthesis.from_json(await self.request("synthesize", params))
@@ -548,6 +554,7 @@ class BatonClient:
         subtasks: Optional[Sequence[Union[Subtask, Mapping[str, Any]]]] = None,
         deadline_seconds: Optional[float] = None,
         stream: bool = False,
+        templates: Optional[Mapping[str, str]] = None,
         extra: Optional[Mapping[str, Any]] = None,
     ) -> RunReport:
         """The whole flow: plan, (approve), run the subtasks, synthesize.
@@ -555,6 +562,7 @@ class BatonClient:
         ``model`` sets planner, worker and synthesizer at once; the ``*_model`` arguments override
         it per role. ``on_event`` gets this run's ``run/event`` notifications. ``approve_plan``
         asks ``on_plan_approve`` before any worker runs. ``subtasks`` skips the planner.
+        ``templates`` overrides prompt templates by role (``planner``, ``worker``, ``synthesizer``).
         A run cancelled with ``cancel(run_id=...)`` returns a report with status ``cancelled``.
         """
         models = drop_none({"planner": planner_model or model, "worker": worker_model or model,
@@ -569,6 +577,7 @@ class BatonClient:
             "subtasks": [s.to_json() if isinstance(s, Subtask) else dict(s) for s in subtasks]
             if subtasks is not None else None,
             "deadlineSeconds": deadline_seconds, "stream": True if stream else None,
+            "templates": _dict(templates),
         })
         params.update(extra or {})
         watch = _RunWatch(next(self._ids), on_event)

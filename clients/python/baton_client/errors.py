@@ -81,6 +81,16 @@ class PlanFailed(BatonError):
     code = 1004
 
 
+class OutputInvalid(BatonError):
+    """A structured output did not satisfy its schema, even after repair attempts."""
+
+    code = 1005
+
+
+class DeadlineExceeded(BatonError):
+    code = 1006
+
+
 class ConnectionClosed(BatonError):
     """The connection to Baton ended before the reply came (client-side, code -1)."""
 
@@ -94,7 +104,8 @@ _BY_CODE: Dict[int, Type[BatonError]] = {
     cls.code: cls
     for cls in (
         ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, NotInitialized,
-        RequestCancelled, ProviderFailed, NotFound, BudgetExceeded, PlanFailed,
+        RequestCancelled, ProviderFailed, NotFound, BudgetExceeded, PlanFailed, OutputInvalid,
+        DeadlineExceeded,
     )
 }
 

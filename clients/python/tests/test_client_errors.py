@@ -8,6 +8,7 @@ from baton_client import (
     BatonError, BudgetExceeded, InternalError, InvalidParams, MethodNotFound, NotFound, ParseError,
     PlanFailed, ProviderFailed, RequestCancelled,
 )
+from baton_client.errors import DeadlineExceeded, OutputInvalid
 from baton_client.errors import InvalidRequest, NotInitialized, error_from_json
 
 
@@ -68,7 +69,8 @@ async def test_the_client_keeps_working_after_errors(connect, mock):
 @pytest.mark.parametrize("code, cls", [
     (-32700, ParseError), (-32600, InvalidRequest), (-32601, MethodNotFound), (-32602, InvalidParams),
     (-32603, InternalError), (-32002, NotInitialized), (-32800, RequestCancelled), (1001, ProviderFailed),
-    (1002, NotFound), (1003, BudgetExceeded), (1004, PlanFailed),
+    (1002, NotFound), (1003, BudgetExceeded), (1004, PlanFailed), (1005, OutputInvalid),
+    (1006, DeadlineExceeded),
 ])
 def test_each_code_has_its_class(code, cls):
     error = error_from_json({"code": code, "message": "m", "data": {"kind": "k"}})

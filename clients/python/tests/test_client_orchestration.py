@@ -9,7 +9,7 @@ import json
 import pytest
 
 from baton_client import (
-    Baton, NotFound, PlanDecision, RunEvent, RunReport, Subtask,
+    Baton, InvalidParams, NotFound, PlanDecision, ProviderFailed, RunEvent, RunReport, Subtask,
 )
 
 BUDGET_SCHEMA = {"type": "object", "properties": {"budgetShare": {"type": "number"}},
@@ -60,7 +60,7 @@ async def test_run_subtask_inline_with_an_output_schema(connect):
     async with connect() as client:
         require(client, "runSubtask")
         result = await client.run_subtask(
-            task="Price a trip", subtask={"name": "Flights", "description": "Estimate the flights"},
+            task="Price a trip", subtask={"id": "f", "name": "Flights", "description": "Estimate the flights"},
             output_schema={"type": "object", "properties": {"usd": {"type": "number"}}, "required": ["usd"]})
         assert isinstance(result.json, dict) and isinstance(result.json["usd"], (int, float))
         assert json.loads(result.output) == result.json
@@ -122,14 +122,61 @@ async def test_a_given_plan_skips_the_planner(connect, mock):
         assert len(mock.log()) == 3  # two workers and the synthesizer, no planner
 
 
-async def test_context_variables_fill_templates(connect, mock):
+async def test_context_variables_fill_prompt_templates(connect, mock):
     async with connect() as client:
         require(client, "run")
-        report = await client.run("Write a tagline for {product}", context={"product": "Zephyr kettles"},
-                                  subtasks=[{"id": "t", "name": "Tagline", "description": "One tagline for {product}"}])
+        report = await client.run(
+            "Taglines", context={"product": "Zephyr kettles", "audience": "night owls"},
+            subtasks=[{"id": "t", "name": "Tagline", "description": "One tagline"}],
+            templates={"worker": "Write {subtaskName} for {product}, aimed at {audience}."})
         assert report.status == "completed"
-        bodies = json.dumps([entry["body"] for entry in mock.log()])
-        assert "Zephyr kettles" in bodies
+        worker_prompt = mock.log()[0]["body"]["messages"][-1]["content"]
+        assert "Zephyr kettles" in worker_prompt and "night owls" in worker_prompt
+        assert "{product}" not in worker_prompt
+
+
+async def test_a_template_naming_an_unknown_variable_is_invalid_params(connect, mock):
+    async with connect() as client:
+        require(client, "run")
+        with pytest.raises(InvalidParams) as info:
+            await client.run("x", templates={"worker": "Do {nothing}"})
+        assert info.value.kind == "templateVariableMissing" and info.value.data["variable"] == "nothing"
+        assert mock.log() == []  # refused before anything was spent
+
+
+async def test_a_cyclic_given_plan_is_invalid_params(connect):
+    async with connect() as client:
+        require(client, "run")
+        with pytest.raises(InvalidParams) as info:
+            await client.run("x", subtasks=[Subtask("a", "A", "a", depends_on=["b"]),
+                                            Subtask("b", "B", "b", depends_on=["a"])])
+        assert info.value.kind == "invalidPlan"
+
+
+async def test_a_failing_planner_ends_the_run_as_failed(connect, mock):
+    mock.configure(status=400)
+    async with connect() as client:
+        require(client, "run", "plan")
+        report = await client.run("x")
+        assert report.status == "failed" and "400" in report.error and report.results == []
+        with pytest.raises(ProviderFailed) as info:
+            await client.plan("x")
+        assert info.value.kind == "badRequest"
+
+
+async def test_retries_and_usage_are_reported_as_events(connect, mock):
+    mock.configure(fail_first_n=1, error_status=500)
+    async with connect() as client:
+        require(client, "run")
+        events = []
+        report = await client.run("x", subtasks=[{"id": "a", "name": "A", "description": "a"}],
+                                  on_event=events.append)
+        assert report.status == "completed" and report.result("a").attempts == 2
+        retry = next(e for e in events if e.type == "retrying")
+        assert (retry.subtask_id, retry.attempt) == ("a", 1) and "500" in retry.reason
+        assert retry.delay_seconds is not None and retry.delay_seconds >= 0
+        usage = [e for e in events if e.type == "usage"]
+        assert usage and usage[-1].usage == report.usage
 
 
 async def test_approval_can_edit_the_plan(connect):
@@ -209,6 +256,7 @@ async def test_runs_get_and_runs_list_find_a_finished_run(connect):
         with pytest.raises(NotFound) as info:
             await client.runs_get("no-such-run")
         assert info.value.code == 1002
+        assert await client.cancel(run_id="no-such-run") is False
 
 
 async def test_a_token_budget_stops_the_run(connect):
