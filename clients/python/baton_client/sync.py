@@ -2,6 +2,7 @@
 
 It owns a private event loop and runs each call to completion on it, so hooks (``on_event``,
 ``on_delta``, ``on_plan_approve``) run in the caller's thread, during the call that triggers them.
+Ctrl-C during a call cancels that call in Baton before ``KeyboardInterrupt`` propagates.
 """
 
 from __future__ import annotations
@@ -54,7 +55,14 @@ class Baton:
         return self._client
 
     def _do(self, coro: Coroutine[Any, Any, T]) -> T:
-        return self._loop.run_until_complete(coro)
+        task = self._loop.create_task(coro)
+        try:
+            return self._loop.run_until_complete(task)
+        except KeyboardInterrupt:
+            # Ctrl-C: cancel the call on the server too ($/cancelRequest), then let it propagate.
+            task.cancel()
+            self._loop.run_until_complete(asyncio.wait([task]))
+            raise
 
     def start(self) -> "Baton":
         async def start() -> BatonClient:

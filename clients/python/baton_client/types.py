@@ -411,6 +411,8 @@ class RunSummary:
     task: str
     started_at: Optional[str] = None
     finished_at: Optional[str] = None
+    subtasks: Optional[int] = None
+    cost_usd: Optional[float] = None
     raw: JSON = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -422,6 +424,8 @@ class RunSummary:
             task=_str(d.get("task")) or "",
             started_at=_str(d.get("startedAt")),
             finished_at=_str(d.get("finishedAt")),
+            subtasks=_int(d.get("subtasks")),
+            cost_usd=_float(d.get("costUSD")),
             raw=d,
         )
 

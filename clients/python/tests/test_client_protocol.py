@@ -392,7 +392,7 @@ async def test_plan_subtask_synthesize_and_cancel_parameters():
     assert (request["method"], request["params"], cancelled) == ("cancel", {"planId": "p1"}, True)
     request, runs = await roundtrip(client.runs_list(), {"runs": [{"runId": "r1", "status": "running",
                                                                    "task": "t", "subtasks": 3}]})
-    assert request["method"] == "runs/list" and runs[0].run_id == "r1" and runs[0].raw["subtasks"] == 3
+    assert request["method"] == "runs/list" and runs[0].run_id == "r1" and runs[0].subtasks == 3
     request, report = await roundtrip(client.runs_get("r1"), REPORT)
     assert (request["method"], request["params"], report.status) == ("runs/get", {"runId": "r1"}, "completed")
     with pytest.raises(ValueError):
