@@ -90,7 +90,7 @@ export interface PlanParams {
 }
 
 export type RunSubtaskParams = ({ planId: string; subtaskId: string } | { task: string; subtask: Partial<Subtask> & { name: string; description: string }; context?: Record<string, unknown> })
-  & { model?: string; outputSchema?: object; maxTokens?: number; [key: string]: unknown };
+  & { model?: string; outputSchema?: object; maxTokens?: number; instructions?: string; template?: string; [key: string]: unknown };
 
 export interface SubtaskResult {
   subtaskId: string; output: string; json?: unknown; usage: Usage; costUSD?: number; model: string;
@@ -103,6 +103,7 @@ export interface SynthesizeParams {
   planId?: string; task?: string;
   results?: { subtaskId: string; name?: string; status: SubtaskStatus; output?: string; error?: string }[];
   format?: string; style?: string; instructions?: string; model?: string;
+  context?: Record<string, unknown>; maxTokens?: number; template?: string;
   [key: string]: unknown;
 }
 
@@ -116,6 +117,8 @@ export interface RunParams {
   budget?: { maxTokens?: number; maxCostUSD?: number };
   approvePlan?: boolean; format?: string; style?: string; maxSubtasks?: number; minSubtasks?: number;
   subtaskSchema?: object; subtasks?: Subtask[]; deadlineSeconds?: number; stream?: boolean;
+  /** Prompt templates by role; `{variable}` names a built-in variable or a key of `context`. */
+  templates?: { planner?: string; worker?: string; synthesizer?: string };
   [key: string]: unknown;
 }
 
@@ -126,14 +129,23 @@ export interface SubtaskOutcome {
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'budgetExceeded' | 'rejected' | 'interrupted';
 
+export interface CallSummary {
+  model: string; usage: Usage; costUSD?: number; attempts: number; durationMs: number; finishReason?: string;
+}
+
 export interface RunReport {
   runId: string; status: RunStatus; task: string; plan?: Plan; results: SubtaskOutcome[];
-  output?: string; error?: string; usage: Usage; costUSD: number;
-  startedAt?: string; finishedAt?: string; durationMs?: number; journalPath?: string;
+  output?: string; error?: string; usage: Usage; costUSD: number; unpricedModels?: string[];
+  planning?: CallSummary; synthesis?: CallSummary;
+  startedAt?: string; finishedAt?: string; durationMs?: number; journalPath?: string; journalError?: string;
   [key: string]: unknown;
 }
 
-export interface RunSummary { runId: string; status: RunStatus; task: string; startedAt?: string; [key: string]: unknown }
+export interface RunSummary {
+  runId: string; status: RunStatus; task: string; startedAt?: string; finishedAt?: string;
+  subtasks?: number; costUSD?: number;
+  [key: string]: unknown;
+}
 
 export type RunEventType = 'planReady' | 'subtaskStarted' | 'subtaskDelta' | 'subtaskCompleted' | 'subtaskFailed'
   | 'subtaskSkipped' | 'retrying' | 'synthesisStarted' | 'synthesisDelta' | 'usage' | 'runCompleted';
