@@ -146,9 +146,12 @@ test('approval can edit the plan, reject it, or default to approve', async (t) =
     reviewed.push(runId);
     return PlanDecision.edit({ ...plan, subtasks: plan.subtasks.slice(0, 1) });
   };
-  const edited = await client.run({ task: 'Plan a garden', approvePlan: true, minSubtasks: 2 });
+  const events = [];
+  const edited = await client.run({ task: 'Plan a garden', approvePlan: true, minSubtasks: 2 }, { onEvent: (e) => events.push(e) });
   assert.deepEqual(reviewed, [edited.runId]);
   assert.equal(edited.results.length, 1);
+  // planReady comes again with the plan as edited.
+  assert.deepEqual(events.filter((e) => e.type === 'planReady').map((e) => e.plan.subtasks.length), [2, 1]);
   client.onPlanApprove = () => PlanDecision.reject('not now');
   assert.equal((await client.run({ task: 'Plan a garden', approvePlan: true })).status, 'rejected');
   client.onPlanApprove = null;

@@ -14,7 +14,7 @@ import logging
 import os
 import tempfile
 from typing import (
-    Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Set, Union,
+    Any, AsyncGenerator, Callable, Dict, List, Mapping, Optional, Sequence, Set, Union,
 )
 
 from .binary import find_binary
@@ -440,7 +440,7 @@ class BatonClient:
             self._delta_handlers.pop(rid, None)
 
     async def complete_stream(self, prompt: Optional[str] = None, **kwargs: Any
-                              ) -> AsyncIterator[Union[str, ChatResult]]:
+                              ) -> AsyncGenerator[Union[str, ChatResult], None]:
         """``complete`` as an async iterator: yields each text delta (``str``), then the ``ChatResult``.
         Leaving the loop early cancels the request."""
         queue: "asyncio.Queue[Any]" = asyncio.Queue()
@@ -587,7 +587,7 @@ class BatonClient:
         finally:
             self._runs.remove(watch)
 
-    async def run_events(self, task: str, **kwargs: Any) -> AsyncIterator[Union[RunEvent, RunReport]]:
+    async def run_events(self, task: str, **kwargs: Any) -> AsyncGenerator[Union[RunEvent, RunReport], None]:
         """``run`` as an async iterator: yields each ``RunEvent``, then the ``RunReport`` last.
         Leaving the loop early cancels the run request."""
         queue: "asyncio.Queue[Any]" = asyncio.Queue()

@@ -10,7 +10,7 @@ from typing import Optional
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from baton_client import RunEvent, RunReport  # noqa: E402
+from baton_client import Plan, PlanDecision, RunEvent, RunReport  # noqa: E402
 
 
 def parse_args(description: str) -> argparse.Namespace:
@@ -18,15 +18,37 @@ def parse_args(description: str) -> argparse.Namespace:
     parser.add_argument("--model", help="provider:model for every step (default: baton's default model, "
                                          "local:smollm2-135m when no API key is set)")
     parser.add_argument("--binary", help="the baton executable (default: $BATON_BINARY, PATH, or the checkout's build)")
+    parser.add_argument("--max-tokens", type=int, default=300,
+                        help="cap on each subtask's output (default 300: keeps the synthesis within the "
+                             "local model's 2048-token context; 0 = no cap)")
     return parser.parse_args()
+
+
+def cap_outputs(max_tokens: int):
+    """A plan/approve handler that edits the plan so every subtask's output is capped
+    (the engine honours ``constraints.maxTokens``)."""
+
+    def approve(plan: Plan, run_id: str) -> PlanDecision:
+        for subtask in plan.subtasks:
+            if max_tokens:
+                subtask.constraints = {**(subtask.constraints or {}), "maxTokens": max_tokens}
+        return PlanDecision.edit(plan)
+
+    return approve
+
+
+_planned = set()
 
 
 def progress(event: RunEvent) -> None:
     """One stderr line per run event worth seeing; stdout stays for the result."""
     line: Optional[str] = None
     if event.type == "planReady" and event.plan:
+        # A second planReady is the plan as edited at approval (here: with output caps).
+        label = "plan (as approved)" if event.run_id in _planned else "plan"
+        _planned.add(event.run_id)
         names = ", ".join(s.name for s in event.plan.subtasks)
-        line = f"plan: {len(event.plan.subtasks)} subtasks: {names}"
+        line = f"{label}: {len(event.plan.subtasks)} subtasks: {names}"
     elif event.type == "subtaskStarted":
         line = f"  started   {event.name}"
     elif event.type in ("subtaskCompleted", "subtaskFailed", "subtaskSkipped"):

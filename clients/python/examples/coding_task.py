@@ -3,7 +3,7 @@
 
 import sys
 
-from _common import finish, parse_args, progress
+from _common import cap_outputs, finish, parse_args, progress
 from baton_client import Baton
 
 TASK = ("Write a Python command-line program that reads a text file and prints the ten most "
@@ -12,13 +12,14 @@ TASK = ("Write a Python command-line program that reads a text file and prints t
 
 def main() -> int:
     args = parse_args(__doc__)
-    with Baton(args.binary) as baton:
+    with Baton(args.binary, on_plan_approve=cap_outputs(args.max_tokens)) as baton:
         report = baton.run(
             TASK,
             model=args.model,
             instructions="Each subtask writes one Python function with a docstring, no prose.",
             min_subtasks=2,
-            max_subtasks=4,
+            max_subtasks=3,
+            approve_plan=True,
             format="one complete Python file in a single code block, functions first, then main()",
             on_event=progress,
         )

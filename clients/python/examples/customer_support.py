@@ -4,7 +4,7 @@ handled on its own, and answered in one reply."""
 
 import sys
 
-from _common import finish, parse_args, progress
+from _common import cap_outputs, finish, parse_args, progress
 from baton_client import Baton
 
 MESSAGE = """Hi, I was charged twice for order #4411 last week. Also the blue jacket from that order
@@ -19,15 +19,16 @@ ISSUE_TYPE = {
 
 def main() -> int:
     args = parse_args(__doc__)
-    with Baton(args.binary) as baton:
+    with Baton(args.binary, on_plan_approve=cap_outputs(args.max_tokens)) as baton:
         report = baton.run(
-            "Answer this customer message:\n\n{message}",
+            "Answer the customer message given in the context.",
             context={"message": MESSAGE},
             instructions="Make one subtask per issue in the message; each subtask drafts the answer to "
                          "its issue only.",
             subtask_schema=ISSUE_TYPE,
             min_subtasks=2,
             max_subtasks=3,
+            approve_plan=True,
             model=args.model,
             format="one friendly email reply to Dana that answers every issue, signed 'Support team'",
             on_event=progress,

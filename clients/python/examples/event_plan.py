@@ -4,7 +4,7 @@
 
 import sys
 
-from _common import finish, parse_args, progress
+from _common import cap_outputs, finish, parse_args, progress
 from baton_client import Baton
 
 BUDGET_SHARE = {
@@ -18,29 +18,24 @@ BUDGET_SHARE = {
 def main() -> int:
     args = parse_args(__doc__)
     context = {"event": "a one-day developer meetup for 80 people", "budget": 6000, "city": "Lisbon"}
-
-    def on_event(event):
-        progress(event)
-        if event.type == "planReady" and event.plan:
-            for s in event.plan.subtasks:
-                share = s.get("budgetShare")
-                if isinstance(share, (int, float)):
-                    print(f"  budget    {s.name}: {share:.0%} = {share * context['budget']:.0f} EUR",
-                          file=sys.stderr)
-
-    with Baton(args.binary) as baton:
+    with Baton(args.binary, on_plan_approve=cap_outputs(args.max_tokens)) as baton:
         report = baton.run(
-            "Plan {event} in {city} with a total budget of {budget} EUR",
+            "Plan the event described in the context, within its budget (in EUR).",
             context=context,
             subtask_schema=BUDGET_SHARE,
             instructions="The budget shares of all subtasks add up to 1.",
             min_subtasks=3,
-            max_subtasks=5,
+            max_subtasks=4,
+            approve_plan=True,
             model=args.model,
             format="bullets",
             style="time-based",
-            on_event=on_event,
+            on_event=progress,
         )
+    for subtask in report.plan.subtasks if report.plan else []:
+        share = subtask.get("budgetShare")
+        if isinstance(share, (int, float)):
+            print(f"budget: {subtask.name}: {share:.0%} = {share * context['budget']:.0f} EUR", file=sys.stderr)
     return finish(report)
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Marketing copy in several styles from one brief: the brief is context, the subtasks are
-templates that name its variables ({product}, {audience}, {benefit})."""
+"""Marketing copy in several styles (formal, conversational) from one brief. The brief is the run's
+context; the worker prompt is a template naming its variables ({product}, {audience}, {benefit})."""
 
 import sys
 
@@ -10,26 +10,27 @@ from baton_client import Baton
 BRIEF = {
     "product": "Zephyr, a quiet electric kettle that boils a litre in 90 seconds",
     "audience": "busy parents",
-    "benefit": "hot water for tea or formula before the baby finishes crying",
+    "benefit": "hot water for tea before the baby finishes crying",
 }
 STYLES = {
     "formal": "polished and formal, for a product catalogue",
     "conversational": "warm and conversational, for a social media post",
-    "punchy": "three short punchy lines, for a billboard",
 }
+WORKER = ("Write a short piece of marketing copy for {product}, aimed at {audience}, that stresses "
+          "{benefit}.\n{subtaskDescription}\nReply with the copy only.")
 
 
 def main() -> int:
     args = parse_args(__doc__)
-    subtasks = [{"id": style, "name": f"{style.title()} copy",
-                 "description": f"Write copy for {{product}} aimed at {{audience}}, stressing {{benefit}}. "
-                                f"Style: {how}."}
-                for style, how in STYLES.items()]
+    limits = {"maxTokens": args.max_tokens} if args.max_tokens else None
+    subtasks = [{"id": style, "name": f"{style.title()} copy", "description": f"Style: {how}.",
+                 "constraints": limits} for style, how in STYLES.items()]
     with Baton(args.binary) as baton:
         report = baton.run(
-            "Marketing copy for {product}",
+            "Marketing copy for a kettle in several styles",
             context=BRIEF,
             subtasks=subtasks,
+            templates={"worker": WORKER},
             model=args.model,
             format="each version under a heading naming its style",
             on_event=progress,

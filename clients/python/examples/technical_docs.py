@@ -22,6 +22,9 @@ SECTIONS = [
 
 def main() -> int:
     args = parse_args(__doc__)
+    if args.max_tokens:
+        for section in SECTIONS:
+            section.constraints = {"maxTokens": args.max_tokens}
     with Baton(args.binary) as baton:
         report = baton.run(
             f"Documentation for {TOPIC}",

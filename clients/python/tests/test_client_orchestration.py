@@ -190,10 +190,15 @@ async def test_approval_can_edit_the_plan(connect):
             return PlanDecision.edit(plan)
 
         client.on_plan_approve = keep_first
-        report = await client.run("Plan a garden", approve_plan=True, min_subtasks=2)
+        events = []
+        report = await client.run("Plan a garden", approve_plan=True, min_subtasks=2, on_event=events.append)
         assert reviewed == [report.run_id]
         assert report.status == "completed"
         assert len(report.plan.subtasks) == 1 and len(report.results) == 1
+        # planReady comes again with the plan as edited.
+        plans = [e.plan for e in events if e.type == "planReady"]
+        assert [len(p.subtasks) for p in plans] == [2, 1]
+        assert plans[0].plan_id == plans[1].plan_id
 
 
 async def test_a_rejected_plan_ends_the_run_as_rejected(connect, mock):
