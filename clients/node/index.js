@@ -456,11 +456,17 @@ export class BatonClient extends EventEmitter {
   async run(params, { signal, onEvent } = {}) {
     const watch = { requestId: this._nextId++, runId: undefined, onEvent };
     this._runs.push(watch);
+    let report;
     try {
-      return await this.request('run', compact(params), { signal, id: watch.requestId });
+      report = await this.request('run', compact(params), { signal, id: watch.requestId });
     } finally {
       this._runs.splice(this._runs.indexOf(watch), 1);
     }
+    if (watch.runId !== undefined && watch.runId !== report?.runId) {
+      console.warn(`baton client: run ${report?.runId} got the events of run ${watch.runId}: concurrent runs on one `
+        + 'connection are told apart by start order, and this server\'s run/event carries no request id');
+    }
+    return report;
   }
 
   /** `run` as an async iterator: yields each event, then the report last. Leaving early cancels the run. */

@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 // A coding task split into subtasks (one function each) and merged into one program.
-// Usage: node clients/node/examples/coding_task.js [--model provider:model] [--binary path]
-// Progress goes to stderr, the program to stdout.
+// Usage: node clients/node/examples/coding_task.js [--model provider:model] [--binary path] [--max-tokens N]
+// Progress goes to stderr, the program to stdout. Plan approval caps each subtask's output (default
+// 300 tokens, 0 = no cap) so the synthesis fits the local model's 2048-token context.
 import { parseArgs } from 'node:util';
-import { BatonClient } from '../index.js';
+import { BatonClient, PlanDecision } from '../index.js';
 
-const { values: args } = parseArgs({ options: { model: { type: 'string' }, binary: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { model: { type: 'string' }, binary: { type: 'string' }, 'max-tokens': { type: 'string', default: '300' } },
+});
 const model = args.model;
+const maxTokens = Number(args['max-tokens']);
+
+const planned = new Set(); // a second planReady is the plan as edited at approval
 
 function progress(event) {
   const lines = {
-    planReady: () => `plan: ${event.plan.subtasks.length} subtasks: ${event.plan.subtasks.map((s) => s.name).join(', ')}`,
+    planReady: () => `plan${planned.has(event.runId) ? ' (as approved)' : ''}: ${event.plan.subtasks.length} subtasks: ${event.plan.subtasks.map((s) => s.name).join(', ')}`,
     subtaskStarted: () => `  started   ${event.name}`,
     subtaskCompleted: () => `  done      ${event.subtaskId} (${event.completed}/${event.total})`,
     subtaskFailed: () => `  FAILED    ${event.subtaskId}: ${event.error}`,
@@ -18,16 +24,22 @@ function progress(event) {
     synthesisStarted: () => 'synthesizing...',
   };
   if (lines[event.type]) console.error(lines[event.type]());
+  if (event.type === 'planReady') planned.add(event.runId);
 }
 
 const client = await BatonClient.spawn({ binary: args.binary });
+client.onPlanApprove = (plan) => PlanDecision.edit({
+  ...plan,
+  subtasks: plan.subtasks.map((s) => (maxTokens ? { ...s, constraints: { ...s.constraints, maxTokens } } : s)),
+});
 try {
   await client.initialize();
   const report = await client.run({
     task: 'Write a Python command-line program that reads a text file and prints the ten most frequent words with their counts.',
     instructions: 'Each subtask writes one Python function with a docstring, no prose.',
     minSubtasks: 2,
-    maxSubtasks: 4,
+    maxSubtasks: 3,
+    approvePlan: true,
     format: 'one complete Python file in a single code block, functions first, then main()',
     models: model ? { planner: model, worker: model, synthesizer: model } : undefined,
   }, { onEvent: progress });

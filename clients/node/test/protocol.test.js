@@ -132,6 +132,24 @@ test('events of concurrent runs reach their own run', async () => {
   assert.equal(everything.length, 4);
 });
 
+test('events given to the wrong run are reported', async (t) => {
+  const peer = new Peer();
+  const warnings = [];
+  t.mock.method(console, 'warn', (message) => warnings.push(message));
+  const first = [];
+  const runA = peer.client.run({ task: 'a' }, { onEvent: (e) => first.push(e) });
+  const requestA = await peer.next();
+  const runB = peer.client.run({ task: 'b' });
+  const requestB = await peer.next();
+  peer.send(event('rb', 1, 'planReady', { plan: PLAN })); // b's run starts emitting first
+  peer.reply(requestB, { ...REPORT, runId: 'rb' });
+  peer.reply(requestA, { ...REPORT, runId: 'ra' });
+  await Promise.all([runA, runB]);
+  assert.deepEqual(first.map((e) => e.runId), ['rb']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /run ra got the events of run rb/);
+});
+
 test('runEvents yields events (unknown types too), then the report', async () => {
   const peer = new Peer();
   const items = [];

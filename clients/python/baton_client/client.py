@@ -583,9 +583,14 @@ class BatonClient:
         watch = _RunWatch(next(self._ids), on_event)
         self._runs.append(watch)
         try:
-            return RunReport.from_json(await self.request("run", params, request_id=watch.request_id))
+            report = RunReport.from_json(await self.request("run", params, request_id=watch.request_id))
         finally:
             self._runs.remove(watch)
+        if watch.run_id is not None and watch.run_id != report.run_id:
+            log.warning("run %s got the events of run %s: concurrent runs on one connection are told apart "
+                        "by start order, and this server's run/event carries no request id",
+                        report.run_id, watch.run_id)
+        return report
 
     async def run_events(self, task: str, **kwargs: Any) -> AsyncGenerator[Union[RunEvent, RunReport], None]:
         """``run`` as an async iterator: yields each ``RunEvent``, then the ``RunReport`` last.

@@ -218,6 +218,22 @@ async def test_events_of_concurrent_runs_reach_their_own_run():
     await client.close()
 
 
+async def test_events_given_to_the_wrong_run_are_reported(caplog):
+    client, peer = connect()
+    first, second = [], []
+    run_a = asyncio.ensure_future(client.run("a", on_event=first.append))
+    request_a = await peer.next()
+    run_b = asyncio.ensure_future(client.run("b", on_event=second.append))
+    request_b = await peer.next()
+    peer.send(event("rb", 1, "planReady", plan=PLAN))  # b's run starts emitting first
+    peer.reply(request_b, {**REPORT, "runId": "rb"})
+    peer.reply(request_a, {**REPORT, "runId": "ra"})
+    await asyncio.gather(run_a, run_b)
+    assert [e.run_id for e in first] == ["rb"] and second == []
+    assert "run ra got the events of run rb" in caplog.text
+    await client.close()
+
+
 async def test_run_events_yields_typed_events_then_the_report():
     client, peer = connect()
     items = []
