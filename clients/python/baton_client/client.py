@@ -246,7 +246,8 @@ class BatonClient:
             else:
                 self._on_notification(method, message.get("params"))
             return
-        future = self._pending.pop(message.get("id"), None)
+        rid = message.get("id")
+        future = self._pending.pop(rid, None) if isinstance(rid, (str, int)) else None
         if future is None or future.done():
             # A reply to a request whose caller gave up (its -32800), or an error with id null.
             if "error" in message and message.get("id") is None:
@@ -288,7 +289,7 @@ class BatonClient:
             self._call(self.on_log_message, p.get("type"), p.get("message"))
         elif method in ("$/cancelRequest", "notifications/cancelled", "$/cancel_request"):
             rid = p.get("id", p.get("requestId"))
-            task = self._server_requests.get(rid)
+            task = self._server_requests.get(rid) if isinstance(rid, (str, int)) else None
             if task is not None:
                 task.cancel()
         self._call(self.on_notification, method, params)

@@ -332,11 +332,13 @@ async def test_end_of_input_fails_pending_requests_with_connection_closed():
     await client.close()
 
 
-async def test_lines_that_are_not_json_are_skipped():
+async def test_lines_that_are_not_json_or_have_odd_ids_are_skipped():
     client, peer = connect()
     call = asyncio.ensure_future(client.status())
     request = await peer.next()
     peer.reader.feed_data(b"not json\n\n")
+    peer.send({"id": {"odd": 1}, "result": 1})
+    peer.send({"method": "$/cancelRequest", "params": {"id": [1]}})
     peer.reply(request, {"name": "baton"})
     assert (await call).name == "baton"
     await client.close()
