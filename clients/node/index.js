@@ -175,10 +175,16 @@ export class BatonClient extends EventEmitter {
       else childEnv[key] = value;
     }
     const child = spawnProcess(findBinary(binary), argv, { stdio: ['pipe', 'pipe', stderr], env: childEnv, cwd });
-    await new Promise((resolveSpawn, rejectSpawn) => {
-      child.once('spawn', resolveSpawn);
-      child.once('error', rejectSpawn);
-    });
+    try {
+      await new Promise((resolveSpawn, rejectSpawn) => {
+        child.once('spawn', resolveSpawn);
+        child.once('error', rejectSpawn);
+      });
+    } catch (e) {
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      throw e;
+    }
+    child.on('error', () => {}); // a failed kill later must not crash the host; exit/close still come
     return new BatonClient(child.stdout, child.stdin, { child, tempDir });
   }
 

@@ -1,6 +1,8 @@
 // Lifecycle against the real binary: initialize, status, shutdown/exit codes, closing, spawning.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { BatonClient, BatonError, ErrorCode, findBinary } from '../index.js';
 import { Mock, batonBinary, connect } from '../testing/harness.js';
@@ -89,6 +91,11 @@ test('findBinary falls back to the checkout build', () => {
   assert.match(findBinary(undefined, { PATH: '/nonexistent' }), /\.build\/(release|debug)\/baton$/);
 });
 
-test('spawning a missing binary rejects', async () => {
-  await assert.rejects(BatonClient.spawn({ binary: '/nonexistent/baton' }), /ENOENT/);
+test('spawning a missing binary rejects and leaves no temporary config', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-node-tmp-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir; // os.tmpdir() reads it on every call
+  t.after(() => { if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved; });
+  await assert.rejects(BatonClient.spawn({ binary: '/nonexistent/baton', config: { defaultModel: 'local:x' } }), /ENOENT/);
+  assert.deepEqual(readdirSync(dir), []);
 });

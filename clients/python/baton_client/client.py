@@ -119,10 +119,15 @@ class BatonClient:
                 child_env.pop(key, None)
             else:
                 child_env[key] = value
-        process = await asyncio.create_subprocess_exec(
-            *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr,
-            env=child_env, cwd=cwd, limit=READ_LIMIT,
-        )
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr,
+                env=child_env, cwd=cwd, limit=READ_LIMIT,
+            )
+        except BaseException:
+            for name in temp_files:
+                os.unlink(name)
+            raise
         assert process.stdout is not None and process.stdin is not None
         return cls(process.stdout, process.stdin, process=process, temp_files=temp_files)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,10 @@ def test_find_binary_falls_back_to_path_then_checkout_build(monkeypatch, tmp_pat
             find_binary()
     else:
         assert find_binary() == expected
+
+
+async def test_a_binary_that_cannot_start_leaves_no_temporary_config(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(FileNotFoundError):
+        await BatonClient.spawn(str(tmp_path / "no-such-baton"), config={"defaultModel": "local:x"})
+    assert list(tmp_path.iterdir()) == []
