@@ -40,6 +40,13 @@ if [ -n "$python_suites" ]; then
   python3 -m pytest -q $python_suites
 fi
 
+if command -v node >/dev/null 2>&1; then
+  say "node tests ($(node --version))"
+  node --test clients/node/test/
+else
+  say "node not found: skipping the Node client tests (clients/node)"
+fi
+
 say "neovim plugin"
 command -v nvim >/dev/null || { [ "$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq neovim >/dev/null; } || true
 if command -v nvim >/dev/null; then clients/neovim/test/run_test.sh; else say "no nvim and not root: Neovim plugin tests skipped"; fi
