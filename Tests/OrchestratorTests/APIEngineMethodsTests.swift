@@ -193,3 +193,22 @@ struct APIEngineMethodsTests {
     #expect(fetched["result"]?["output"] == "the synthesis")
   }
 }
+
+extension APIEngineMethodsTests {
+  @Test func runEventsCarryTheIdOfTheirRunRequest() async throws {
+    let client = try await Self.client(Self.scriptedProvider())
+    client.sendRequest("first", "run", ["task": "one"])
+    client.sendRequest("second", "run", ["task": "two"])
+    var byRequest: [JSONValue: Set<JSONValue>] = [:]
+    var replies = 0
+    while replies < 2 {
+      let message = try await client.next()
+      if message["method"] == nil { replies += 1; continue }
+      guard message["method"] == "run/event", let params = message["params"] else { continue }
+      byRequest[params["requestId"] ?? .null, default: []].insert(params["runId"] ?? .null)
+    }
+    #expect(Set(byRequest.keys) == ["first", "second"])
+    #expect(byRequest.values.allSatisfy { $0.count == 1 })
+    #expect(byRequest["first"] != byRequest["second"])
+  }
+}
