@@ -10,6 +10,7 @@ struct UsageError: Error, CustomStringConvertible {
 /// What the user asked `baton` to do.
 enum Command: Equatable {
   case serve(ServeOptions)
+  case run(RunOptions)
   case help(topic: String?)
   case version
 }
@@ -41,6 +42,8 @@ enum CommandLineOptions {
     switch subcommand {
     case "serve":
       return .serve(try parseServe(remaining))
+    case "run":
+      return .run(try RunOptions.parse(remaining))
     default:
       throw UsageError(description: "unknown command '\(subcommand)'")
     }
@@ -89,7 +92,7 @@ enum CommandLineOptions {
   }
 
   /// `--name=value` or `--name`.
-  private static func split(_ argument: String) -> (String, String?) {
+  static func split(_ argument: String) -> (String, String?) {
     guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
     return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
   }

@@ -5,6 +5,7 @@ enum HelpText {
   static func text(for topic: String?) -> String {
     switch topic {
     case "serve"?: return serve
+    case "run"?: return run
     default: return general
     }
   }
@@ -14,10 +15,11 @@ enum HelpText {
 
     USAGE
       baton [serve] [options]     serve JSON-RPC on stdin/stdout (what a bare `baton` does)
+      baton run "task" [options]  run one orchestration here: progress on stderr, the answer on stdout
       baton --version             print the version
       baton help [command]        print help
 
-    Run `baton serve --help` for the server's options. The wire contract is protocol.md.
+    Run `baton serve --help` or `baton run --help` for their options. The wire contract is protocol.md.
     """
 
   static let serve = """
@@ -38,5 +40,32 @@ enum HelpText {
 
     stdout carries protocol bytes only; diagnostics go to stderr. The process exits when stdin ends,
     or on `exit` (code 0 after `shutdown`, 1 otherwise).
+    """
+
+  static let run = """
+    baton run: plan, run and synthesize one task in the terminal.
+
+    USAGE
+      baton run "task" [--model provider:model] [--concurrency N] [--budget USD] [--budget-tokens N]
+                       [--max-subtasks N] [--format bullets|paragraphs] [--style STYLE] [--json] [--quiet]
+                       [--config FILE] [--state-dir DIR]
+
+    OPTIONS
+      --model M           model for every role (else the configuration's roles, else the default model:
+                          $BATON_MODEL, the configuration, a provider with a key, else local:smollm2-135m)
+      --concurrency N     subtasks at once (default 8)
+      --budget USD        stop before a call that would take the cost over USD
+      --budget-tokens N   stop before a call that would take the tokens over N
+      --max-subtasks N    at most N subtasks in the plan
+      --format, --style   how the synthesis is written (e.g. bullets, time-based)
+      --json              print the whole run report as JSON instead of the answer
+      --quiet             no progress on stderr
+
+    Progress is drawn on stderr (a live tree on a terminal, one line per event otherwise); the answer
+    goes to stdout. Ctrl-C cancels cleanly: calls in flight are aborted and partial results printed.
+
+    EXIT CODES
+      0 completed · 1 failed · 2 usage or configuration error · 3 budget exceeded · 4 plan rejected ·
+      130 cancelled
     """
 }

@@ -27,6 +27,11 @@ enum Services {
     _ configuration: ProviderConfiguration, stateDirectory: String?, environment: [String: String]
   ) -> EngineConfiguration {
     var engine = EngineConfiguration()
+    if configuration.defaultModel.provider == "local" {
+      // The bundled 135M model rambles until the limit: short answers keep the demo quick and readable.
+      engine.worker.maxTokens = 320
+      engine.synthesizer.maxTokens = 480
+    }
     if let planner = configuration.roles["planner"] { engine.planner.model = planner.description }
     if let worker = configuration.roles["worker"] { engine.worker.model = worker.description }
     if let synthesizer = configuration.roles["synthesizer"] { engine.synthesizer.model = synthesizer.description }

@@ -21,6 +21,8 @@ func runBaton() async -> Int32 {
     return 0
   case .serve(let options):
     return await Server.serve(options)
+  case .run(let options):
+    return await RunCommand.execute(options)
   }
 }
 
