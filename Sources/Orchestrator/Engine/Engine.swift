@@ -32,6 +32,7 @@ public actor Engine {
     services = EngineServices(
       configuration: configuration, models: models, clock: engineClock, random: random,
       limiter: RateLimiter(configured: configuration.rateLimits, clock: engineClock),
+      timeouts: AttemptTimeouts(clock: engineClock),
       prices: PriceTable(configuration.prices))
     defaultApprover = approver
     journals = configuration.stateDirectory.map { JournalReader(stateDirectory: $0) }

@@ -149,21 +149,14 @@ struct ModelCall: Sendable {
         model: target))
   }
 
-  /// One attempt: plain or streamed, raced against the attempt timeout when there is one.
+  /// One attempt: plain or streamed, cancelled by the attempt timeout when there is one.
   private func invoke(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws -> ChatResult {
     guard let timeout = attemptTimeout else { return try await send(provider, request, context: context) }
-    let clock = context.clock
-    return try await withThrowingTaskGroup(of: ChatResult?.self) { group in
-      group.addTask { try await send(provider, request, context: context) }
-      group.addTask {
-        try await clock.sleep(for: timeout)
-        return nil
-      }
-      defer { group.cancelAll() }
-      guard let first = try await group.next(), let result = first else {
-        throw ProviderError(.timeout, "no answer within \(timeout) seconds", provider: provider.name)
-      }
-      return result
+    return try await context.timeouts.run(
+      seconds: timeout,
+      onTimeout: { ProviderError(.timeout, "no answer within \(timeout) seconds", provider: provider.name) }
+    ) {
+      try await send(provider, request, context: context)
     }
   }
 

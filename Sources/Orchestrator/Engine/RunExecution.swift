@@ -170,7 +170,7 @@ struct RunExecution: Sendable {
       JournalRecord.step(
         JournalStep(
           role: .planner, subtaskId: nil, status: .completed, model: answer.model, system: planned.request.system,
-          messages: answer.messages, output: answer.text, json: answer.json, usage: answer.usage,
+          messages: answer.messages, output: answer.text, usage: answer.usage,
           costUSD: answer.costUSD, attempts: answer.attempts, durationMs: answer.durationMs,
           finishReason: answer.finishReason)))
     return planned.plan
