@@ -32,7 +32,9 @@ struct JournalTests {
     #expect(path == "\(directory)/runs/\(report.runId).jsonl")
     #expect(report.journalError == nil)
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    let records = try text.split(separator: "\n").map { try JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8)) }
+    let records = try text.split(separator: "\n").map {
+      try JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8))
+    }
     #expect(records.map(\.kind) == [.run, .step, .plan, .step, .step, .step, .report, .end])
     #expect(records[0].request?.task == "journaled task")
     let steps = records.compactMap(\.step)

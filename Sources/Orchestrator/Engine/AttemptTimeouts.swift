@@ -36,7 +36,7 @@ final class AttemptTimeouts: Sendable {
   /// `onTimeout()`. Cancelling the caller cancels the attempt as usual.
   func run<T: Sendable>(
     seconds: Double, onTimeout: @escaping @Sendable () -> any Error,
-    _ operation: @escaping @Sendable () async throws -> T
+    operation: @escaping @Sendable () async throws -> T
   ) async throws -> T {
     let attempt = Task { try await operation() }
     let expired = Mutex(false)

@@ -12,7 +12,8 @@ struct EngineServices: Sendable {
 
   func callContext(ledger: RunLedger, events: RunEventEmitter? = nil, deadline: Double? = nil) -> CallContext {
     CallContext(
-      models: models, limiter: limiter, timeouts: timeouts, clock: clock, random: random, retry: configuration.retry, prices: prices,
+      models: models, limiter: limiter, timeouts: timeouts, clock: clock, random: random, retry: configuration.retry,
+      prices: prices,
       ledger: ledger, events: events, deadline: deadline)
   }
 }

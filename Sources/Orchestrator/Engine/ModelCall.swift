@@ -85,7 +85,8 @@ struct ModelCall: Sendable {
         attempts += 1
         let ticket: RateLimiter.Ticket
         do {
-          ticket = try await context.limiter.acquire(provider: resolved.reference.provider, tokenCost: Double(estimatedTokens))
+          ticket = try await context.limiter.acquire(
+            provider: resolved.reference.provider, tokenCost: Double(estimatedTokens))
         } catch {
           context.ledger.settle(reservation, usage: Usage(), cost: nil)
           throw failure(CancellationError())
@@ -107,7 +108,8 @@ struct ModelCall: Sendable {
             throw failure(CancellationError())
           }
           if let providerError, providerError.kind == .rateLimited {
-            context.limiter.rateLimited(ticket, retryAfter: providerError.retryAfter?.seconds, snapshot: providerError.rateLimit)
+            context.limiter.rateLimited(
+              ticket, retryAfter: providerError.retryAfter?.seconds, snapshot: providerError.rateLimit)
           } else {
             context.limiter.failed(ticket, snapshot: providerError?.rateLimit)
           }
@@ -150,17 +152,19 @@ struct ModelCall: Sendable {
   }
 
   /// One attempt: plain or streamed, cancelled by the attempt timeout when there is one.
-  private func invoke(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws -> ChatResult {
+  private func invoke(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws
+    -> ChatResult
+  {
     guard let timeout = attemptTimeout else { return try await send(provider, request, context: context) }
     return try await context.timeouts.run(
       seconds: timeout,
-      onTimeout: { ProviderError(.timeout, "no answer within \(timeout) seconds", provider: provider.name) }
-    ) {
-      try await send(provider, request, context: context)
-    }
+      onTimeout: { ProviderError(.timeout, "no answer within \(timeout) seconds", provider: provider.name) },
+      operation: { try await send(provider, request, context: context) })
   }
 
-  private func send(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws -> ChatResult {
+  private func send(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws
+    -> ChatResult
+  {
     guard stream else { return try await provider.complete(request) }
     var final: ChatResult?
     for try await event in provider.stream(request) {
