@@ -11,7 +11,8 @@ struct BudgetTests {
     FakeProvider { request, _ in
       switch Role.of(request) {
       case .planner:
-        return .text(planJSON((1...4).map { ("s\($0)", "part \($0)", []) }), usage: Usage(inputTokens: 100, outputTokens: 50))
+        return .text(
+          planJSON((1...4).map { ("s\($0)", "part \($0)", []) }), usage: Usage(inputTokens: 100, outputTokens: 50))
       case .synthesizer: return .text("final")
       default: return .text("ok", usage: workerUsage)
       }

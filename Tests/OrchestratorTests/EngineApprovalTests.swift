@@ -83,7 +83,9 @@ struct EngineApprovalTests {
   @Test func approvalWithoutAnApproverIsRefusedUpFront() async throws {
     let provider = Self.team()
     let engine = makeEngine([provider])
-    let error = await #expect(throws: EngineError.self) { _ = try await engine.run(RunRequest(task: "t", approvePlan: true)) }
+    let error = await #expect(throws: EngineError.self) {
+      _ = try await engine.run(RunRequest(task: "t", approvePlan: true))
+    }
     #expect(error?.kind == .approvalUnavailable)
     #expect(provider.calls.isEmpty)
   }

@@ -41,7 +41,9 @@ struct EngineEventTests {
     #expect(try #require(index(.subtaskCompleted, "s1")) < (try #require(index(.subtaskStarted, "s3"))))
     let synthesisStarted = try #require(events.firstIndex { $0.type == .synthesisStarted })
     #expect(try #require(index(.subtaskCompleted, "s3")) < synthesisStarted)
-    if case .runCompleted(let status, nil) = events.last?.payload { #expect(status == .completed) } else {
+    if case .runCompleted(let status, nil) = events.last?.payload {
+      #expect(status == .completed)
+    } else {
       Issue.record("the last event is not a clean runCompleted")
     }
     let progress = events.compactMap { event -> Int? in
@@ -80,7 +82,8 @@ struct EngineEventTests {
       RunEvent(runId: "r", seq: 1, payload: .subtaskCompleted(outcome, progress: RunProgress(completed: 1, total: 4))),
       RunEvent(
         runId: "r", seq: 2,
-        payload: .retrying(subtaskId: "s2", role: .worker, attempt: 1, reason: "HTTP 429", delaySeconds: 1.5, model: "fake:m")),
+        payload: .retrying(
+          subtaskId: "s2", role: .worker, attempt: 1, reason: "HTTP 429", delaySeconds: 1.5, model: "fake:m")),
       RunEvent(runId: "r", seq: 3, payload: .runCompleted(status: .cancelled, error: "stopped")),
       RunEvent(runId: "r", seq: 4, payload: .planReady(Plan(planId: "p", objective: "o", subtasks: []))),
       RunEvent(runId: "r", seq: 5, payload: .usage(Usage(inputTokens: 1, outputTokens: 2), costUSD: 0.5)),
@@ -95,10 +98,10 @@ struct EngineEventTests {
       ])
     #expect(first?["type"] as? String == "subtaskCompleted")
     let retry = String(decoding: try encoder.encode(events[1]), as: UTF8.self)
-    #expect(
-      retry
-        == #"{"attempt":1,"delaySeconds":1.5,"model":"fake:m","reason":"HTTP 429","role":"worker","runId":"r","seq":2,"subtaskId":"s2","type":"retrying"}"#
-    )
+    let expected =
+      #"{"attempt":1,"delaySeconds":1.5,"model":"fake:m","reason":"HTTP 429","role":"worker","runId":"r","seq":2,"#
+      + #""subtaskId":"s2","type":"retrying"}"#
+    #expect(retry == expected)
     for event in events {
       #expect(try JSONDecoder().decode(RunEvent.self, from: try encoder.encode(event)) == event)
     }

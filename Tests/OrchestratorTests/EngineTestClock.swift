@@ -69,7 +69,9 @@ final class TestClock: Clock, Sendable {
   func advance(by duration: Duration) {
     let woken = state.withLock { state -> [Sleeper] in
       state.now += duration
-      let due = state.sleepers.filter { $0.value.deadline <= state.now }.sorted { $0.value.deadline < $1.value.deadline }
+      let due = state.sleepers.filter { $0.value.deadline <= state.now }.sorted {
+        $0.value.deadline < $1.value.deadline
+      }
       for (id, _) in due { state.sleepers[id] = nil }
       return due.map(\.value)
     }

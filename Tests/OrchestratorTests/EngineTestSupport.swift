@@ -86,7 +86,8 @@ final class Gate: Sendable {
 /// An `LLMProvider` that answers from a script, records every call, and measures concurrency.
 final class FakeProvider: LLMProvider, Sendable {
   enum Reply: Sendable {
-    case text(String, usage: Usage = Usage(inputTokens: 10, outputTokens: 5), finish: FinishReason = .stop,
+    case text(
+      String, usage: Usage = Usage(inputTokens: 10, outputTokens: 5), finish: FinishReason = .stop,
       rateLimit: RateLimitSnapshot? = nil)
     case failure(ProviderError)
     /// Waits at the gate (cancellably), then gives the reply.
@@ -324,7 +325,8 @@ func subtaskId(of request: ChatRequest) -> String? {
 
 /// An engine over fake providers with a manual clock and no attempt timeouts (which would add sleepers).
 func makeEngine(
-  _ providers: [FakeProvider], clock: TestClock = TestClock(), configure: (inout EngineConfiguration) -> Void = { _ in },
+  _ providers: [FakeProvider], clock: TestClock = TestClock(),
+  configure: (inout EngineConfiguration) -> Void = { _ in },
   random: any RandomSource = FixedRandom(value: 0.5), approver: (any PlanApprover)? = nil
 ) -> Engine {
   var configuration = EngineConfiguration()

@@ -32,7 +32,9 @@ struct JournalTests {
     #expect(path == "\(directory)/runs/\(report.runId).jsonl")
     #expect(report.journalError == nil)
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    let records = try text.split(separator: "\n").map { try JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8)) }
+    let records = try text.split(separator: "\n").map {
+      try JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8))
+    }
     #expect(records.map(\.kind) == [.run, .step, .plan, .step, .step, .step, .report, .end])
     #expect(records[0].request?.task == "journaled task")
     let steps = records.compactMap(\.step)
@@ -48,6 +50,27 @@ struct JournalTests {
     #expect(!text.contains("Authorization"))
     let attributes = try FileManager.default.attributesOfItem(atPath: path)
     #expect((attributes[.posixPermissions] as? Int) == 0o600)
+  }
+
+  @Test func fastStepLinesDecodeLikeCodableOnes() throws {
+    let step = JournalStep(
+      role: .worker, subtaskId: "s1", status: .failed, model: "p:m", system: "sys \"quoted\"",
+      messages: [.user("line1\nline2\t\u{1}\\ é 🚀 </input>"), .assistant("ok")], output: nil,
+      json: ["b": [1, 2.5, nil], "a": "x"], usage: Usage(inputTokens: 3, outputTokens: 4), costUSD: 0.000125,
+      attempts: 2, durationMs: 12.75, finishReason: .length, error: "HTTP 500")
+    let record = JournalRecord.step(step)
+    let fast = try #require(record.fastLine())
+    let decoded = try JSONDecoder().decode(JournalRecord.self, from: Data(fast))
+    let viaCodable = try JSONDecoder().decode(JournalRecord.self, from: try JSONEncoder().encode(record))
+    #expect(decoded.kind == .step)
+    #expect(decoded.at == record.at)
+    let canonical = JSONEncoder()
+    canonical.outputFormatting = .sortedKeys
+    #expect(try canonical.encode(decoded.step) == (try canonical.encode(viaCodable.step)))
+    #expect(decoded.step?.messages[0].content == step.messages[0].content)
+    #expect(decoded.step?.json == step.json)
+    // Records other than steps take the general path.
+    #expect(JournalRecord(.end).fastLine() == nil)
   }
 
   @Test func retriesAndSkipsAreJournaledAsEvents() async throws {

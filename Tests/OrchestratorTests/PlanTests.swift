@@ -35,10 +35,19 @@ struct PlanTests {
     #expect(plan.objective == "test objective")
   }
 
+  @Test func builtInExampleIsAValidPlan() throws {
+    let example = try JSONText.decode(BuiltInPrompts.plannerExample)
+    let schema = try PlannerSchema.make(minSubtasks: 1, maxSubtasks: 8, subtaskSchema: nil, types: [])
+    #expect(JSONSchemaValidator().validate(example, against: schema).isEmpty)
+    #expect((try? PlanDecoder.decode(example, planId: "p", task: "t").get())?.subtasks.count == 3)
+  }
+
   @Test func idsAreAssignedWhenMissingOrRepeated() {
-    let missing: JSONValue = ["subtasks": [["name": "A", "description": "a"], ["name": "B", "description": "b", "dependsOn": ["A"]]]]
+    let missing: JSONValue = [
+      "subtasks": [["name": "A", "description": "a"], ["name": "B", "description": "b", "dependsOn": ["A"]]]
+    ]
     let repeated: JSONValue = [
-      "subtasks": [["id": "x", "name": "A", "description": "a"], ["id": "x", "name": "B", "description": "b"]],
+      "subtasks": [["id": "x", "name": "A", "description": "a"], ["id": "x", "name": "B", "description": "b"]]
     ]
     let first = try? PlanDecoder.decode(missing, planId: "p", task: "t").get()
     #expect(first?.subtasks.map(\.id) == ["s1", "s2"])
@@ -119,7 +128,8 @@ struct PlanTests {
   @Test func badSubtaskSchemaIsInvalidParams() async throws {
     let engine = makeEngine([FakeProvider()])
     let error = await #expect(throws: EngineError.self) {
-      _ = try await engine.plan(PlanRequest(task: "t", subtaskSchema: ["type": "object", "properties": ["name": ["type": "integer"]]]))
+      _ = try await engine.plan(
+        PlanRequest(task: "t", subtaskSchema: ["type": "object", "properties": ["name": ["type": "integer"]]]))
     }
     #expect(error?.kind == .invalidRequest)
     #expect(error?.message.contains("\"name\"") == true)
@@ -169,7 +179,9 @@ struct PlanTests {
     let result = try await engine.runSubtask(
       SubtaskRequest(
         task: "Rate it", subtask: Subtask(id: "r", name: "Rate", description: "Give a score."),
-        outputSchema: ["type": "object", "properties": ["score": ["type": "integer", "maximum": 10]], "required": ["score"]]))
+        outputSchema: [
+          "type": "object", "properties": ["score": ["type": "integer", "maximum": 10]], "required": ["score"],
+        ]))
     #expect(result.json == ["score": 7])
     #expect(result.attempts == 2)
     #expect(provider.calls[0].request.schema != nil)
@@ -207,7 +219,8 @@ struct PlanTests {
       ],
     ]
     #expect(validator.validate(["items": ["a", "b"], "mode": "fast", "level": 3], against: schema).isEmpty)
-    let errors = validator.validate(["items": ["long one"], "mode": "medium", "level": 9, "extra": true], against: schema)
+    let errors = validator.validate(
+      ["items": ["long one"], "mode": "medium", "level": 9, "extra": true], against: schema)
     #expect(errors.contains("$.items: array has 1 items, fewer than minItems 2"))
     #expect(errors.contains("$.items[0]: string has 8 characters, more than maxLength 3"))
     #expect(errors.contains("$.mode: \"medium\" is not one of \"fast\", \"slow\""))

@@ -47,10 +47,22 @@ struct PacingSimulation {
   /// One-way network delay is uniform in `0...networkJitter` (plus nothing else), so arrivals are not exactly paced.
   var networkJitter = 0.002
 
-  private enum Action { case reserve, wake(generation: Int), answer(ok: Bool, permit: ProviderPacing.Permit, retryAfter: Double?, snapshot: RateLimitSnapshot?) }
-  private struct Event { var time: Double; var order: Int; var caller: Int; var action: Action }
+  private enum Action {
+    case reserve
+    case wake(generation: Int)
+    case answer(ok: Bool, permit: ProviderPacing.Permit, retryAfter: Double?, snapshot: RateLimitSnapshot?)
+  }
+  private struct Event {
+    var time: Double
+    var order: Int
+    var caller: Int
+    var action: Action
+  }
   /// Caller ids: 0 = planner, 1...subtasks = workers, subtasks+1 = synthesizer.
-  private struct Caller { var attempts = 0; var reservedAt = 0.0 }
+  private struct Caller {
+    var attempts = 0
+    var reservedAt = 0.0
+  }
 
   func run() -> Outcome {
     var random = SplitMix(seed: seed)
@@ -99,7 +111,9 @@ struct PacingSimulation {
         let arrival = now + networkJitter * random.nextUnit()
         if server != nil {
           server!.refill(arrival)
-          if server!.level >= 1 { server!.level -= 1 } else {
+          if server!.level >= 1 {
+            server!.level -= 1
+          } else {
             admitted = false
             wait = (1 - server!.level) / server!.rate
           }
@@ -120,7 +134,8 @@ struct PacingSimulation {
             case .wholeSeconds: max(1, wait.rounded(.up))
             case .milliseconds: max(0.001, (wait * 1000).rounded(.up) / 1000)
             }
-          schedule(arrival + rejectLatency, id, .answer(ok: false, permit: permit, retryAfter: header, snapshot: snapshot))
+          schedule(
+            arrival + rejectLatency, id, .answer(ok: false, permit: permit, retryAfter: header, snapshot: snapshot))
         }
       case .answer(let ok, let permit, let retryAfterSeconds, let snapshot):
         if ok {
@@ -128,7 +143,8 @@ struct PacingSimulation {
         } else {
           pacing.rateLimited(permit, retryAfter: retryAfterSeconds, snapshot: snapshot, now: now)
           if callers[id].attempts < policy.maxAttempts {
-            let delay = policy.delay(afterAttempt: callers[id].attempts, retryAfter: retryAfterSeconds, unit: random.nextUnit())
+            let delay = policy.delay(
+              afterAttempt: callers[id].attempts, retryAfter: retryAfterSeconds, unit: random.nextUnit())
             schedule(now + delay, id, .reserve)
             continue
           }

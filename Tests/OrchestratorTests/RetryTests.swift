@@ -53,7 +53,8 @@ struct RetryTests {
     #expect(report.results[0].attempts == 3)
     #expect(report.results[0].output == "worked")
     let retries = recorder.events.compactMap { event -> (Int, Double, String)? in
-      guard case .retrying(let id, .worker, let attempt, let reason, let delay, let model) = event.payload, id == "s1" else {
+      guard case .retrying(let id, .worker, let attempt, let reason, let delay, let model) = event.payload, id == "s1"
+      else {
         return nil
       }
       #expect(reason.contains("overloaded"))
@@ -161,5 +162,10 @@ struct RetryTests {
 /// A thread-safe call counter for scripted fakes.
 final class Counter: Sendable {
   private let value = Mutex(0)
-  func next() -> Int { value.withLock { $0 += 1; return $0 } }
+  func next() -> Int {
+    value.withLock {
+      $0 += 1
+      return $0
+    }
+  }
 }

@@ -42,7 +42,9 @@ struct SchedulerTests {
   }
 
   @Test func cycleIsRejectedNamingItsMembers() throws {
-    let subtasks = [Self.subtask("s1", ["s3"]), Self.subtask("s2", ["s1"]), Self.subtask("s3", ["s2"]), Self.subtask("s4")]
+    let subtasks = [
+      Self.subtask("s1", ["s3"]), Self.subtask("s2", ["s1"]), Self.subtask("s3", ["s2"]), Self.subtask("s4"),
+    ]
     let error = try #require(throws: EngineError.self) { try DependencyGraph(subtasks) }
     #expect(error.kind == .invalidPlan)
     #expect(error.isInvalidParams)

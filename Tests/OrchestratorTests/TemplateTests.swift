@@ -75,7 +75,8 @@ struct TemplateTests {
     let engine = makeEngine([provider])
     let error = await #expect(throws: EngineError.self) {
       _ = try await engine.run(
-        RunRequest(task: "t", context: ["tone": "dry"], templates: PromptTemplates(synthesizer: "Be {tone} and {length}.")))
+        RunRequest(
+          task: "t", context: ["tone": "dry"], templates: PromptTemplates(synthesizer: "Be {tone} and {length}.")))
     }
     #expect(error?.kind == .templateVariableMissing)
     #expect(error?.data?["variable"] == "length")
@@ -93,9 +94,27 @@ struct TemplateTests {
     let engine = makeEngine([provider]) {
       $0.templates = PromptTemplates(worker: "CONFIGURED {subtaskId}", synthesizer: "CONFIGURED SYNTHESIS {results}")
     }
-    _ = try await engine.run(RunRequest(task: "t", templates: PromptTemplates(synthesizer: "REQUEST SYNTHESIS {results}")))
+    _ = try await engine.run(
+      RunRequest(task: "t", templates: PromptTemplates(synthesizer: "REQUEST SYNTHESIS {results}")))
     let prompts = provider.calls.map { $0.request.messages[0].content }
     #expect(prompts[1] == "CONFIGURED s1")
     #expect(prompts[2].hasPrefix("REQUEST SYNTHESIS <input name=\"s1: Only part\">"))
+  }
+
+  @Test func singleStepsCheckOnlyTheTemplateTheyUse() async throws {
+    let provider = FakeProvider { request, _ in
+      Role.of(request) == .planner ? .text(planJSON([("s1", "Only part", [])])) : .text("done")
+    }
+    let engine = makeEngine([provider]) { $0.templates = PromptTemplates(worker: "For {audience}: {subtask}") }
+    // Planning does not render the worker template, so it does not need {audience}.
+    let plan = try await engine.plan(PlanRequest(task: "t"))
+    let error = await #expect(throws: EngineError.self) {
+      _ = try await engine.runSubtask(SubtaskRequest(planId: plan.planId, subtaskId: "s1"))
+    }
+    #expect(error?.data?["variable"] == "audience")
+    let result = try await engine.runSubtask(
+      SubtaskRequest(planId: plan.planId, subtaskId: "s1", context: ["audience": "cooks"]))
+    #expect(result.output == "done")
+    #expect(provider.calls.last?.prompt.contains("For <input name=\"audience\">\ncooks\n</input>:") == true)
   }
 }

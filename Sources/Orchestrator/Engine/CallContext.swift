@@ -4,6 +4,7 @@ import Foundation
 struct CallContext: Sendable {
   let models: any ModelResolving
   let limiter: RateLimiter
+  let timeouts: AttemptTimeouts
   let clock: EngineClock
   let random: any RandomSource
   let retry: RetryPolicy

@@ -18,7 +18,8 @@ struct DependencyGraph: Sendable {
     for (index, subtask) in subtasks.enumerated() {
       guard !subtask.id.isEmpty else { throw EngineError(.invalidPlan, "subtask \(index + 1) has an empty id") }
       if indexById.updateValue(index, forKey: subtask.id) != nil {
-        throw EngineError(.invalidPlan, "two subtasks have the id \"\(subtask.id)\"", data: ["duplicateId": .string(subtask.id)])
+        throw EngineError(
+          .invalidPlan, "two subtasks have the id \"\(subtask.id)\"", data: ["duplicateId": .string(subtask.id)])
       }
     }
 

@@ -32,6 +32,7 @@ public actor Engine {
     services = EngineServices(
       configuration: configuration, models: models, clock: engineClock, random: random,
       limiter: RateLimiter(configured: configuration.rateLimits, clock: engineClock),
+      timeouts: AttemptTimeouts(clock: engineClock),
       prices: PriceTable(configuration.prices))
     defaultApprover = approver
     journals = configuration.stateDirectory.map { JournalReader(stateDirectory: $0) }
@@ -55,7 +56,8 @@ public actor Engine {
     try Self.validate(request)
     let templates = (request.templates ?? PromptTemplates()).overriding(configuration.templates)
     let builder = try PromptBuilder(
-      templates: templates, task: request.task, context: request.context, instructions: request.instructions)
+      templates: templates, task: request.task, context: request.context, instructions: request.instructions,
+      roles: request.subtasks == nil ? [.planner, .worker, .synthesizer] : [.worker, .synthesizer])
     _ = try PlannerSchema.make(
       minSubtasks: 1, maxSubtasks: 1, subtaskSchema: request.subtaskSchema, types: [])
     if let subtasks = request.subtasks { _ = try DependencyGraph(subtasks) }
@@ -145,7 +147,7 @@ public actor Engine {
       min: request.minSubtasks, max: request.maxSubtasks, default: configuration.maxSubtasks)
     let builder = try PromptBuilder(
       templates: PromptTemplates(planner: request.template).overriding(configuration.templates), task: request.task,
-      context: request.context, instructions: request.instructions)
+      context: request.context, instructions: request.instructions, roles: [.planner])
     let outcome = try await Self.unwrapping {
       try await Planner(services: services).plan(
         task: request.task, builder: builder, minSubtasks: minimum, maxSubtasks: maximum,
@@ -173,7 +175,8 @@ public actor Engine {
         throw EngineError(.invalidRequest, "subtaskId is required with planId")
       }
       guard let found = plan.subtask(subtaskId) else {
-        throw EngineError(.notFound, "plan \(planId) has no subtask \"\(subtaskId)\"", data: ["subtaskId": .string(subtaskId)])
+        throw EngineError(
+          .notFound, "plan \(planId) has no subtask \"\(subtaskId)\"", data: ["subtaskId": .string(subtaskId)])
       }
       var missing: [String] = []
       for id in found.dependsOn ?? [] {
@@ -199,7 +202,8 @@ public actor Engine {
 
     let builder = try PromptBuilder(
       templates: PromptTemplates(worker: request.template).overriding(configuration.templates), task: task,
-      context: request.context ?? stored?.context, instructions: request.instructions ?? stored?.instructions)
+      context: request.context ?? stored?.context, instructions: request.instructions ?? stored?.instructions,
+      roles: [.worker])
     let worker = SubtaskWorker(services: services)
     let chatRequest = try worker.request(
       for: subtask, dependencies: dependencies, builder: builder, maxTokens: request.maxTokens)
@@ -234,7 +238,8 @@ public actor Engine {
     }
     let builder = try PromptBuilder(
       templates: PromptTemplates(synthesizer: request.template).overriding(configuration.templates), task: task,
-      context: request.context ?? stored?.context, instructions: request.instructions ?? stored?.instructions)
+      context: request.context ?? stored?.context, instructions: request.instructions ?? stored?.instructions,
+      roles: [.synthesizer])
     let synthesizer = Synthesizer(services: services)
     let (chatRequest, missing) = try synthesizer.request(
       inputs: inputs, builder: builder, format: request.format, style: request.style, maxTokens: request.maxTokens)

@@ -7,11 +7,13 @@ struct EngineServices: Sendable {
   let clock: EngineClock
   let random: any RandomSource
   let limiter: RateLimiter
+  let timeouts: AttemptTimeouts
   let prices: PriceTable
 
   func callContext(ledger: RunLedger, events: RunEventEmitter? = nil, deadline: Double? = nil) -> CallContext {
     CallContext(
-      models: models, limiter: limiter, clock: clock, random: random, retry: configuration.retry, prices: prices,
+      models: models, limiter: limiter, timeouts: timeouts, clock: clock, random: random, retry: configuration.retry,
+      prices: prices,
       ledger: ledger, events: events, deadline: deadline)
   }
 }

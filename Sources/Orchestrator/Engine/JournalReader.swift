@@ -111,7 +111,8 @@ struct JournalReader: Sendable {
       }
     }
     let results = (plan?.subtasks ?? []).map {
-      byId[$0.id] ?? SubtaskOutcome(subtaskId: $0.id, status: .pending, error: "no record of this subtask in the journal")
+      byId[$0.id]
+        ?? SubtaskOutcome(subtaskId: $0.id, status: .pending, error: "no record of this subtask in the journal")
     }
     return RunReport(
       runId: runId, status: .interrupted, task: header.request?.task ?? "", plan: plan, results: results,

@@ -49,3 +49,46 @@ struct JournalStep: Codable, Sendable {
   var finishReason: FinishReason?
   var error: String?
 }
+
+extension JournalRecord {
+  /// The record as a JSON line without `JSONEncoder`, for steps (one per model call); nil for the rest, and for
+  /// steps with tool calls, which take the general path.
+  func fastLine() -> [UInt8]? {
+    guard kind == .step, let step, runId == nil, request == nil, plan == nil, decision == nil, event == nil,
+      report == nil, status == nil, costUSD == nil, subtasks == nil,
+      step.messages.allSatisfy({ $0.toolCalls == nil && $0.toolCallId == nil })
+    else { return nil }
+    var writer = JSONLineWriter(capacity: 512 + step.messages.reduce(0) { $0 + $1.content.utf8.count })
+    writer.beginObject()
+    writer.field("kind", kind.rawValue)
+    writer.field("at", at)
+    writer.beginObject("step")
+    writer.field("role", step.role.rawValue)
+    writer.field("subtaskId", step.subtaskId)
+    writer.field("status", step.status.rawValue)
+    writer.field("model", step.model)
+    writer.field("system", step.system)
+    writer.beginArray("messages")
+    for message in step.messages {
+      writer.beginElement()
+      writer.field("role", message.role.rawValue)
+      writer.field("content", message.content)
+      writer.endObject()
+    }
+    writer.endArray()
+    writer.field("output", step.output)
+    writer.field("json", step.json)
+    writer.beginObject("usage")
+    writer.field("inputTokens", step.usage.inputTokens)
+    writer.field("outputTokens", step.usage.outputTokens)
+    writer.endObject()
+    writer.field("costUSD", step.costUSD)
+    writer.field("attempts", step.attempts)
+    writer.field("durationMs", step.durationMs)
+    writer.field("finishReason", step.finishReason?.rawValue)
+    writer.field("error", step.error)
+    writer.endObject()
+    writer.endObject()
+    return writer.bytes
+  }
+}

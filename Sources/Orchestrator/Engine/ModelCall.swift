@@ -85,7 +85,8 @@ struct ModelCall: Sendable {
         attempts += 1
         let ticket: RateLimiter.Ticket
         do {
-          ticket = try await context.limiter.acquire(provider: resolved.reference.provider, tokenCost: Double(estimatedTokens))
+          ticket = try await context.limiter.acquire(
+            provider: resolved.reference.provider, tokenCost: Double(estimatedTokens))
         } catch {
           context.ledger.settle(reservation, usage: Usage(), cost: nil)
           throw failure(CancellationError())
@@ -107,7 +108,8 @@ struct ModelCall: Sendable {
             throw failure(CancellationError())
           }
           if let providerError, providerError.kind == .rateLimited {
-            context.limiter.rateLimited(ticket, retryAfter: providerError.retryAfter?.seconds, snapshot: providerError.rateLimit)
+            context.limiter.rateLimited(
+              ticket, retryAfter: providerError.retryAfter?.seconds, snapshot: providerError.rateLimit)
           } else {
             context.limiter.failed(ticket, snapshot: providerError?.rateLimit)
           }
@@ -149,25 +151,20 @@ struct ModelCall: Sendable {
         model: target))
   }
 
-  /// One attempt: plain or streamed, raced against the attempt timeout when there is one.
-  private func invoke(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws -> ChatResult {
+  /// One attempt: plain or streamed, cancelled by the attempt timeout when there is one.
+  private func invoke(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws
+    -> ChatResult
+  {
     guard let timeout = attemptTimeout else { return try await send(provider, request, context: context) }
-    let clock = context.clock
-    return try await withThrowingTaskGroup(of: ChatResult?.self) { group in
-      group.addTask { try await send(provider, request, context: context) }
-      group.addTask {
-        try await clock.sleep(for: timeout)
-        return nil
-      }
-      defer { group.cancelAll() }
-      guard let first = try await group.next(), let result = first else {
-        throw ProviderError(.timeout, "no answer within \(timeout) seconds", provider: provider.name)
-      }
-      return result
-    }
+    return try await context.timeouts.run(
+      seconds: timeout,
+      onTimeout: { ProviderError(.timeout, "no answer within \(timeout) seconds", provider: provider.name) },
+      operation: { try await send(provider, request, context: context) })
   }
 
-  private func send(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws -> ChatResult {
+  private func send(_ provider: any LLMProvider, _ request: ChatRequest, context: CallContext) async throws
+    -> ChatResult
+  {
     guard stream else { return try await provider.complete(request) }
     var final: ChatResult?
     for try await event in provider.stream(request) {

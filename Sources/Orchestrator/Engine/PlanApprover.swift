@@ -11,7 +11,8 @@ public enum PlanDecision: Sendable, Equatable {
 extension PlanDecision: Codable {
   private enum CodingKeys: String, CodingKey { case decision, plan, reason }
 
-  /// Wire shape: `{"decision": "approve"}`, `{"decision": "edit", "plan": {...}}`, `{"decision": "reject", "reason": "..."}`.
+  /// Wire shape: `{"decision": "approve"}`, `{"decision": "edit", "plan": {...}}`,
+  /// `{"decision": "reject", "reason": "..."}`.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     switch try container.decode(String.self, forKey: .decision) {

@@ -49,7 +49,8 @@ enum PlanDecoder {
           idByReference[trimmed] ?? idsByName[trimmed.lowercased()].flatMap { $0.count == 1 ? $0[0] : nil }
         guard let id else {
           problems.append(
-            "subtask \"\(subtasks[index].name)\" depends on \"\(trimmed)\", which is not the id or unique name of a subtask")
+            "subtask \"\(subtasks[index].name)\" depends on \"\(trimmed)\", "
+              + "which is not the id or unique name of a subtask")
           continue
         }
         if id == subtasks[index].id {
@@ -70,7 +71,8 @@ enum PlanDecoder {
       return .failure(PlanProblems(["\(error)"]))
     }
     let objective = value["objective"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
-    return .success(Plan(planId: planId, objective: objective.flatMap { $0.isEmpty ? nil : $0 } ?? task, subtasks: subtasks))
+    return .success(
+      Plan(planId: planId, objective: objective.flatMap { $0.isEmpty ? nil : $0 } ?? task, subtasks: subtasks))
   }
 }
 

@@ -6,12 +6,16 @@ import RPC
 /// All templates are parsed and their variables checked when the builder is made, so a run with a bad template
 /// fails before it spends anything rather than after the planner has been paid for.
 struct PromptBuilder: Sendable {
-  static let plannerVariables: Set<String> = ["task", "context", "instructions", "minSubtasks", "maxSubtasks", "example"]
+  static let plannerVariables: Set<String> = [
+    "task", "context", "instructions", "minSubtasks", "maxSubtasks", "example",
+  ]
   static let workerVariables: Set<String> = [
     "task", "context", "instructions", "subtask", "subtaskId", "subtaskName", "subtaskDescription", "params",
     "dependencies",
   ]
-  static let synthesizerVariables: Set<String> = ["task", "context", "instructions", "results", "missing", "format", "style"]
+  static let synthesizerVariables: Set<String> = [
+    "task", "context", "instructions", "results", "missing", "format", "style",
+  ]
 
   let planner: PromptTemplate
   let worker: PromptTemplate
@@ -22,8 +26,12 @@ struct PromptBuilder: Sendable {
   private let taskBlock: String
   private let contextBlock: String
 
-  /// Throws `.templateSyntax` or `.templateVariableMissing` for the first problem found.
-  init(templates: PromptTemplates, task: String, context: [String: JSONValue]?, instructions: String?) throws {
+  /// Throws `.templateSyntax` or `.templateVariableMissing` for the first problem found in the templates of the
+  /// `roles` about to be used (a `plan` call need not satisfy the worker template's variables).
+  init(
+    templates: PromptTemplates, task: String, context: [String: JSONValue]?, instructions: String?,
+    roles: Set<ModelRole> = [.planner, .worker, .synthesizer]
+  ) throws {
     let resolved = templates.overriding(BuiltInPrompts.all)
     planner = try PromptTemplate(resolved.planner!, role: "planner")
     worker = try PromptTemplate(resolved.worker!, role: "worker")
@@ -36,11 +44,13 @@ struct PromptBuilder: Sendable {
     contextBlock =
       values.isEmpty
       ? ""
-      : "Context:\n" + values.keys.sorted().map { PromptInput.delimit($0, PromptInput.text(of: values[$0]!)) }
+      : "Context:\n"
+        + values.keys.sorted().map { PromptInput.delimit($0, PromptInput.text(of: values[$0]!)) }
         .joined(separator: "\n") + "\n"
-    for (template, builtIns) in [
-      (planner, Self.plannerVariables), (worker, Self.workerVariables), (synthesizer, Self.synthesizerVariables),
-    ] {
+    for (role, template, builtIns) in [
+      (ModelRole.planner, planner, Self.plannerVariables), (.worker, worker, Self.workerVariables),
+      (.synthesizer, synthesizer, Self.synthesizerVariables),
+    ] where roles.contains(role) {
       for name in template.variables where !builtIns.contains(name) && contextValue(name) == nil {
         throw template.missing(name)
       }
@@ -80,13 +90,16 @@ struct PromptBuilder: Sendable {
   }
 
   /// Returns the prompt and the ids of the subtasks named as missing.
-  func synthesizerPrompt(_ inputs: [SynthesisInput], format: String?, style: String?) throws -> (prompt: String, missing: [String]) {
+  func synthesizerPrompt(_ inputs: [SynthesisInput], format: String?, style: String?) throws -> (
+    prompt: String, missing: [String]
+  ) {
     let delivered = inputs.filter { $0.status == .completed && $0.output != nil }
     let missing = inputs.filter { !($0.status == .completed && $0.output != nil) }
     let results =
       delivered.isEmpty
       ? "(no part produced a result)\n"
-      : delivered.map { PromptInput.delimit(Self.label($0.subtaskId, $0.name), $0.output!) }.joined(separator: "\n") + "\n"
+      : delivered.map { PromptInput.delimit(Self.label($0.subtaskId, $0.name), $0.output!) }.joined(separator: "\n")
+        + "\n"
     var missingBlock = ""
     if !missing.isEmpty {
       missingBlock = "These parts have no result, so the answer must say what is missing instead of inventing it:\n"

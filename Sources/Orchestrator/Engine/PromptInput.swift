@@ -18,29 +18,47 @@ enum PromptInput {
   }
 
   static func escapeBody(_ text: String) -> String {
-    // Fast path: almost no output mentions the tag at all.
-    guard text.range(of: "<input", options: .caseInsensitive) != nil
-      || text.range(of: "</input", options: .caseInsensitive) != nil
-    else { return text }
-    var out = ""
-    var rest = text[...]
-    while let range = rest.range(of: "<", options: []) {
-      out += rest[..<range.lowerBound]
-      let after = rest[range.upperBound...]
-      let head = after.prefix(6).lowercased()
-      if head.hasPrefix("input") || head.hasPrefix("/input") {
-        out += "&lt;"
-      } else {
-        out += "<"
-      }
-      rest = after
+    // Scans bytes rather than using Foundation's case-insensitive search: this runs on every inserted text of
+    // every prompt, and almost no text mentions the tag at all.
+    let bytes = Array(text.utf8)
+    var cuts: [Int] = []
+    var index = bytes.firstIndex(of: UInt8(ascii: "<"))
+    while let at = index {
+      if startsTag(bytes, at: at + 1) { cuts.append(at) }
+      index = bytes[(at + 1)...].firstIndex(of: UInt8(ascii: "<"))
     }
-    out += rest
-    return out
+    guard !cuts.isEmpty else { return text }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + cuts.count * 3)
+    var from = 0
+    for cut in cuts {
+      out += bytes[from..<cut]
+      out += "&lt;".utf8
+      from = cut + 1
+    }
+    out += bytes[from...]
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Whether `input` or `/input` (any case) starts at `start`.
+  private static func startsTag(_ bytes: [UInt8], at start: Int) -> Bool {
+    var position = start
+    if position < bytes.count, bytes[position] == UInt8(ascii: "/") { position += 1 }
+    let tag = "input".utf8
+    guard position + tag.count <= bytes.count else { return false }
+    for (offset, letter) in tag.enumerated() where bytes[position + offset] | 0x20 != letter {
+      return false
+    }
+    return true
   }
 
   private static func escapeAttribute(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+    guard
+      text.utf8.contains(where: {
+        $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+      })
+    else { return text }
+    return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
       .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
   }
 }

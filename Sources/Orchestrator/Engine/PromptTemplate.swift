@@ -34,7 +34,8 @@ struct PromptTemplate: Sendable {
           let excerpt = String(source[index...].prefix(24))
           throw EngineError(
             .templateSyntax,
-            "the \(role) template has an unescaped \"{\" at character \(offset) (\"\(excerpt)\"); write {{ for a literal brace",
+            "the \(role) template has an unescaped \"{\" at character \(offset) (\"\(excerpt)\"); "
+              + "write {{ for a literal brace",
             data: ["template": .string(role), "offset": .int(offset)])
         }
         if !literal.isEmpty { segments.append(.text(literal)) }
@@ -85,6 +86,8 @@ struct PromptTemplate: Sendable {
     guard let first = text.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else {
       return false
     }
-    return text.unicodeScalars.allSatisfy { $0 == "_" || $0 == "." || $0 == "-" || CharacterSet.alphanumerics.contains($0) }
+    return text.unicodeScalars.allSatisfy {
+      $0 == "_" || $0 == "." || $0 == "-" || CharacterSet.alphanumerics.contains($0)
+    }
   }
 }

@@ -13,12 +13,12 @@ import RPC
 ///    request, so the requests it admitted between two refusals, divided by the time between them, is its rate.
 ///    The first episode has no earlier refusal, so it counts what got through in the last second instead.
 ///
-/// With nothing known, requests are paced by a fast probe (a burst of 16, then 500/s, growing 2% per success,
+/// With nothing known, requests are paced by a fast probe (a burst of 16, then 2000/s, growing 2% per success,
 /// and each answer returning its slot) so an unknown provider is not hit by a whole concurrency's worth at once;
-/// a provider that never refuses soon runs unpaced. A 429 starts a cool-down for every caller of the provider until its `Retry-After`, after which
-/// the requests that queued up are released at the learned rate instead of all at once.
+/// a provider that never refuses soon runs unpaced. A 429 starts a cool-down for every caller of the provider until
+/// its `Retry-After`, after which the requests that queued up are released at the learned rate, not all at once.
 struct ProviderPacing: Sendable {
-  static let probeStartRate = 500.0
+  static let probeStartRate = 2000.0
   static let probeCapacity = 16.0
   static let probeGrowth = 1.02
   static let probeUnlimited = 100_000.0
@@ -132,7 +132,9 @@ struct ProviderPacing: Sendable {
       probeRate = min(probeRate * Self.probeGrowth, Self.probeUnlimited)
       applyLimits(now: now)
       requests.giveBack(1)
-    } else if permit.waited, let estimate = estimatedRate, estimate <= min(configuredRate ?? .infinity, headerRate ?? .infinity) {
+    } else if permit.waited, let estimate = estimatedRate,
+      estimate <= min(configuredRate ?? .infinity, headerRate ?? .infinity)
+    {
       estimatedRate = min(estimate + Self.estimateIncrease, configuredRate ?? .infinity, headerRate ?? .infinity)
       applyLimits(now: now)
     }

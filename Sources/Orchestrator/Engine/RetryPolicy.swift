@@ -34,7 +34,8 @@ public struct RetryPolicy: Codable, Sendable, Equatable {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let defaults = RetryPolicy()
     maxAttempts = try container.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? defaults.maxAttempts
-    baseDelaySeconds = try container.decodeIfPresent(Double.self, forKey: .baseDelaySeconds) ?? defaults.baseDelaySeconds
+    baseDelaySeconds =
+      try container.decodeIfPresent(Double.self, forKey: .baseDelaySeconds) ?? defaults.baseDelaySeconds
     maxDelaySeconds = try container.decodeIfPresent(Double.self, forKey: .maxDelaySeconds) ?? defaults.maxDelaySeconds
     attemptTimeoutSeconds =
       container.contains(.attemptTimeoutSeconds)

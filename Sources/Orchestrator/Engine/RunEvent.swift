@@ -14,13 +14,16 @@ public struct RunEvent: Sendable, Equatable {
 
   public enum Payload: Sendable, Equatable {
     case planReady(Plan)
+    /// `model`: the model tried first.
     case subtaskStarted(subtaskId: String, name: String, model: String?)
     case subtaskDelta(subtaskId: String, text: String)
     case subtaskCompleted(SubtaskOutcome, progress: RunProgress)
     case subtaskFailed(SubtaskOutcome, progress: RunProgress)
     case subtaskSkipped(SubtaskOutcome, progress: RunProgress)
-    /// `attempt` is the attempt that failed; `delaySeconds` the wait before the next one (0 for a fallback).
-    case retrying(subtaskId: String?, role: ModelRole, attempt: Int, reason: String, delaySeconds: Double, model: String)
+    /// `attempt` is the attempt that failed and `delaySeconds` the wait before the next one; a switch to a
+    /// fallback model has `attempt` 0, no delay, and names the fallback in `model`.
+    case retrying(
+      subtaskId: String?, role: ModelRole, attempt: Int, reason: String, delaySeconds: Double, model: String)
     case synthesisStarted(model: String?)
     case synthesisDelta(text: String)
     /// Running totals for the run so far.
@@ -135,11 +138,13 @@ extension RunEvent: Codable {
       payload = .planReady(try input.decode(Plan.self, forKey: .plan))
     case .subtaskStarted:
       payload = .subtaskStarted(
-        subtaskId: try input.decode(String.self, forKey: .subtaskId), name: try input.decode(String.self, forKey: .name),
+        subtaskId: try input.decode(String.self, forKey: .subtaskId),
+        name: try input.decode(String.self, forKey: .name),
         model: try input.decodeIfPresent(String.self, forKey: .model))
     case .subtaskDelta:
       payload = .subtaskDelta(
-        subtaskId: try input.decode(String.self, forKey: .subtaskId), text: try input.decode(String.self, forKey: .text))
+        subtaskId: try input.decode(String.self, forKey: .subtaskId), text: try input.decode(String.self, forKey: .text)
+      )
     case .subtaskCompleted:
       let (outcome, progress) = try outcome()
       payload = .subtaskCompleted(outcome, progress: progress)

@@ -71,7 +71,8 @@ struct RunExecution: Sendable {
         decision = try await approver.review(plan, runId: record.runId)
       } catch {
         let cancelled = error is CancellationError || Task.isCancelled
-        return finish(cancelled ? .cancelled : .failed, error: cancelled ? nil : "asking for plan approval failed: \(error)")
+        return finish(
+          cancelled ? .cancelled : .failed, error: cancelled ? nil : "asking for plan approval failed: \(error)")
       }
       var entry = JournalRecord(.approval)
       entry.decision = decision
@@ -129,7 +130,8 @@ struct RunExecution: Sendable {
       return finish(.failed, error: ModelCall.Failure.describe(error))
     }
     emitter.emit(
-      .synthesisStarted(model: configuration.candidates(for: .synthesizer, requested: request.models?.synthesizer)[0]))
+      .synthesisStarted(
+        model: primaryModel(configuration.candidates(for: .synthesizer, requested: request.models?.synthesizer))))
     do {
       let result = try await synthesizer.run(
         request: synthesisRequest, model: request.models?.synthesizer, stream: request.stream, context: context)
@@ -170,7 +172,7 @@ struct RunExecution: Sendable {
       JournalRecord.step(
         JournalStep(
           role: .planner, subtaskId: nil, status: .completed, model: answer.model, system: planned.request.system,
-          messages: answer.messages, output: answer.text, json: answer.json, usage: answer.usage,
+          messages: answer.messages, output: answer.text, usage: answer.usage,
           costUSD: answer.costUSD, attempts: answer.attempts, durationMs: answer.durationMs,
           finishReason: answer.finishReason)))
     return planned.plan
@@ -182,11 +184,9 @@ struct RunExecution: Sendable {
   ) async -> SubtaskOutcome {
     record.started(subtask.id)
     let requested = request.models?.worker
-    emitter.emit(
-      .subtaskStarted(
-        subtaskId: subtask.id, name: subtask.name,
-        model: configuration.candidates(for: .worker, requested: requested ?? subtask.constraints?["model"]?.stringValue,
-          subtaskType: subtask.type)[0]))
+    let candidates = configuration.candidates(
+      for: .worker, requested: requested ?? subtask.constraints?["model"]?.stringValue, subtaskType: subtask.type)
+    emitter.emit(.subtaskStarted(subtaskId: subtask.id, name: subtask.name, model: primaryModel(candidates)))
     let worker = SubtaskWorker(services: services)
     var chatRequest: ChatRequest?
     do {
@@ -215,13 +215,15 @@ struct RunExecution: Sendable {
     } catch {
       let failure = Self.failure(error)
       let status: SubtaskStatus =
-        failure.isCancellation ? .cancelled : (failure.error as? EngineError)?.kind == .budgetExceeded ? .skipped : .failed
+        failure.isCancellation
+        ? .cancelled : (failure.error as? EngineError)?.kind == .budgetExceeded ? .skipped : .failed
       let outcome = SubtaskOutcome(
         subtaskId: subtask.id, status: status, error: failure.description, attempts: failure.attempts,
         durationMs: failure.durationMs, model: failure.model)
       planRecord.storeFailure(subtask.id, status: status, error: failure.description)
       let progress = record.settle(outcome)
-      emitter.emit(status == .skipped ? .subtaskSkipped(outcome, progress: progress) : .subtaskFailed(outcome, progress: progress))
+      emitter.emit(
+        status == .skipped ? .subtaskSkipped(outcome, progress: progress) : .subtaskFailed(outcome, progress: progress))
       journalStep(role: .worker, subtaskId: subtask.id, request: chatRequest, failure: failure, status: status)
       return outcome
     }
@@ -231,6 +233,11 @@ struct RunExecution: Sendable {
   private func settledWithoutRunning(_ outcome: SubtaskOutcome, planRecord: PlanRecord) {
     planRecord.storeFailure(outcome.subtaskId, status: outcome.status, error: outcome.error)
     emitter.emit(.subtaskSkipped(outcome, progress: record.settle(outcome)))
+  }
+
+  /// The model a call will try first, by name (the resolver's default when the configuration names none).
+  private func primaryModel(_ candidates: [String?]) -> String {
+    candidates.first.flatMap { $0 } ?? services.models.defaultModel.description
   }
 
   private func publish(_ plan: Plan) {

@@ -31,14 +31,18 @@ final class RunJournal: Sendable {
   var failure: String? { file.withLock { $0.failure } }
 
   func append(_ record: JournalRecord) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    var line: Data
-    do {
-      line = try encoder.encode(record)
-    } catch {
-      file.withLock { $0.failure = $0.failure ?? "cannot encode a journal record: \(error)" }
-      return
+    var line: [UInt8]
+    if let fast = record.fastLine() {
+      line = fast
+    } else {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.withoutEscapingSlashes]
+      do {
+        line = Array(try encoder.encode(record))
+      } catch {
+        file.withLock { $0.failure = $0.failure ?? "cannot encode a journal record: \(error)" }
+        return
+      }
     }
     line.append(0x0a)
     file.withLock { state in

@@ -43,7 +43,8 @@ final class RunLedger: Sendable {
       if let maxCost = budget.maxCostUSD, let cost, state.cost + state.reservedCost + cost > maxCost {
         let reason =
           "the next \(model) call (about $\(Self.dollars(cost))) would take the run past its budget of "
-          + "$\(Self.dollars(maxCost)) ($\(Self.dollars(state.cost)) spent, $\(Self.dollars(state.reservedCost)) reserved)"
+          + "$\(Self.dollars(maxCost)) ($\(Self.dollars(state.cost)) spent, "
+          + "$\(Self.dollars(state.reservedCost)) reserved)"
         state.exceeded = state.exceeded ?? reason
         throw EngineError(.budgetExceeded, reason)
       }

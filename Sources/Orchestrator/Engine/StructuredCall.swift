@@ -53,7 +53,8 @@ struct StructuredCall: Sendable {
         lastModel = failure.model ?? lastModel
         guard let error = failure.error as? ProviderError, error.kind == .truncated else {
           throw ModelCall.Failure(
-            error: failure.error, attempts: attempts, model: lastModel, durationMs: (context.clock.now - started) * 1000)
+            error: failure.error, attempts: attempts, model: lastModel, durationMs: (context.clock.now - started) * 1000
+          )
         }
         problems = ["your answer was cut off at the length limit before the JSON ended; answer more briefly"]
         previousAnswer = ""
@@ -93,7 +94,8 @@ struct StructuredCall: Sendable {
       "the \(call.role.rawValue)'s answer was still unusable after \(repairs) repair attempt(s): "
         + problems.joined(separator: "; "),
       data: ["problems": .array(problems.map(JSONValue.string))])
-    throw ModelCall.Failure(error: error, attempts: attempts, model: lastModel, durationMs: (context.clock.now - started) * 1000)
+    throw ModelCall.Failure(
+      error: error, attempts: attempts, model: lastModel, durationMs: (context.clock.now - started) * 1000)
   }
 
   /// The previous answer and what is wrong with it, so the model can correct rather than start over.

@@ -9,7 +9,10 @@ public struct SynthesisInput: Codable, Sendable, Equatable {
   public var output: String?
   public var error: String?
 
-  public init(subtaskId: String, name: String? = nil, status: SubtaskStatus = .completed, output: String? = nil, error: String? = nil) {
+  public init(
+    subtaskId: String, name: String? = nil, status: SubtaskStatus = .completed, output: String? = nil,
+    error: String? = nil
+  ) {
     self.subtaskId = subtaskId
     self.name = name
     self.status = status
@@ -23,7 +26,8 @@ public struct SynthesisInput: Codable, Sendable, Equatable {
     name = try container.decodeIfPresent(String.self, forKey: .name)
     output = try container.decodeIfPresent(String.self, forKey: .output)
     error = try container.decodeIfPresent(String.self, forKey: .error)
-    status = try container.decodeIfPresent(SubtaskStatus.self, forKey: .status) ?? (output == nil ? .failed : .completed)
+    status =
+      try container.decodeIfPresent(SubtaskStatus.self, forKey: .status) ?? (output == nil ? .failed : .completed)
   }
 }
 
