@@ -48,6 +48,7 @@ struct ReportPageTests {
     #expect(page.html.contains("s1 · One"))
     #expect(page.html.contains("s2 · Two"))
     #expect(page.text(ofId: "run-status") == "completed")
+    #expect(page.text(ofId: "subtasks") == "1 of 2 completed · 1 failed")
     #expect(page.html.contains(report.runId))
     // Every row that ran has a bar ending in its status colour.
     for index in 1...4 {

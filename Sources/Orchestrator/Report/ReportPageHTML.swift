@@ -72,7 +72,12 @@ struct ReportPageHTML {
     let subtaskRows = run.rows.filter { $0.kind == .worker || $0.kind == .router }
     if !subtaskRows.isEmpty {
       let completed = subtaskRows.filter { $0.state == .completed }.count
-      facts.append(("Subtasks", "\(completed) of \(subtaskRows.count) completed"))
+      var counts = "\(completed) of \(subtaskRows.count) completed"
+      for state in [RunTimeline.State.failed, .skipped, .cancelled] {
+        let count = subtaskRows.filter { $0.state == state }.count
+        if count > 0 { counts += " · \(count) \(state.rawValue)" }
+      }
+      facts.append(("Subtasks", "<span id=\"subtasks\">\(counts)</span>"))
     }
     let models =
       run.models.isEmpty
