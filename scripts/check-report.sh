@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Renders a run report with headless Chromium and saves a screenshot, to look at the page as a person would.
 #
-# Usage: scripts/check-report.sh JOURNAL.jsonl|REPORT.html OUT.png [#step-N]
+# Usage: scripts/check-report.sh JOURNAL.jsonl|REPORT.html OUT.png [STEPS]
 #   A journal (under <state-dir>/runs/) is rendered with `baton report` (BATON=path/to/baton, default
 #   .build/debug/baton); while that command does not exist yet, with the env-gated Swift test
-#   ReportPageFileTests instead (slower: it builds the tests). A fragment such as #step-2 opens that step.
+#   ReportPageFileTests instead (slower: it builds the tests). STEPS opens timeline rows before the shot:
+#   `2,3` (row numbers, from 1) or `all`.
 #   WINDOW=1280,1600 sets the window size; DARK=1 renders with the dark colour scheme.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ $# -ge 2 ] || { echo "usage: $0 JOURNAL.jsonl|REPORT.html OUT.png [#step-N]" >&2; exit 2; }
-input=$1 out=$2 fragment=${3:-}
+[ $# -ge 2 ] || { echo "usage: $0 JOURNAL.jsonl|REPORT.html OUT.png [STEPS]" >&2; exit 2; }
+input=$1 out=$2 fragment=${3:+#open=$3}
 [ -f "$input" ] || { echo "$0: no such file: $input" >&2; exit 1; }
 
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)

@@ -141,7 +141,7 @@ def test_report_screenshot_is_not_blank(journals, tmp_path):
     assert render(state_dir, made["failed"]["runId"], out).returncode == 0
     png = tmp_path / "failed.png"
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    "--window-size=1280,1000", f"--screenshot={png}", f"file://{out}#step-2"],
+                    "--window-size=1280,1000", f"--screenshot={png}", f"file://{out}#open=3"],
                    capture_output=True, timeout=120)
     assert png.exists() and png.stat().st_size > 10_000
     assert png_colours(png) >= 16, "the screenshot is (nearly) blank"

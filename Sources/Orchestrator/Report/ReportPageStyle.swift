@@ -124,6 +124,7 @@ enum ReportPageStyle {
     @media (max-width: 980px) {
       .grid { grid-template-columns: minmax(9rem, 1fr) 4.4rem 6.6rem 2.4rem 6.2rem minmax(8rem, 1.2fr); }
       .grid > .cost { display: none; }
+      .axis span:nth-child(even):not(:last-child), .axis span:nth-last-child(2) { visibility: hidden; }
     }
     @media print {
       body { background: #fff; color: #000; }
@@ -132,7 +133,8 @@ enum ReportPageStyle {
     }
     """
 
-  /// Expand or collapse every step; open the step named in the URL's fragment; open all before printing.
+  /// Expand or collapse every step; open the step named in the URL's fragment (`#step-2`), or several without
+  /// scrolling (`#open=2,3`, `#open=all`); open all before printing.
   static let script = """
     (function () {
       var steps = function () { return document.querySelectorAll("details.step"); };
@@ -143,13 +145,26 @@ enum ReportPageStyle {
         });
       });
       document.querySelectorAll(".js-only").forEach(function (element) { element.hidden = false; });
-      function openFromHash() {
-        var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
-        if (target && target.tagName === "DETAILS") { target.open = true; target.scrollIntoView(); }
+      // The browser scrolls to the fragment's step by itself; this opens it (and scrolls again on later changes).
+      function openFromHash(scroll) {
+        var hash = decodeURIComponent(location.hash.slice(1));
+        if (hash.indexOf("open=") === 0) {
+          var wanted = hash.slice(5).split(",");
+          steps().forEach(function (step) {
+            var number = step.id.replace("step-", "");
+            if (wanted.indexOf("all") >= 0 || wanted.indexOf(number) >= 0) { step.open = true; }
+          });
+          return;
+        }
+        var target = hash ? document.getElementById(hash) : null;
+        if (target && target.tagName === "DETAILS") {
+          target.open = true;
+          if (scroll) { target.scrollIntoView(); }
+        }
       }
-      window.addEventListener("hashchange", openFromHash);
+      window.addEventListener("hashchange", function () { openFromHash(true); });
       window.addEventListener("beforeprint", function () { steps().forEach(function (step) { step.open = true; }); });
-      openFromHash();
+      openFromHash(false);
     })();
     """
 }
