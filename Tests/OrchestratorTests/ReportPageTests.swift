@@ -102,7 +102,7 @@ struct ReportPageTests {
     // $1000 and $3000 per million tokens: 0.45 + 0.201.
     #expect(abs(report.costUSD - 0.651) < 1e-9)
     #expect(page.text(ofId: "cost") == "$0.6510")
-    #expect(page.html.contains("<code>fake:default</code> <span class=\"muted\">×4</span>"))
+    #expect(page.html.contains("<code>fake:default</code> <span class=\"muted\" title=\"steps\">×4</span>"))
     // Per-row tokens.
     #expect(page.html.contains("100 <span class=\"sub\">/</span> 20"))
     #expect(page.html.contains("300 <span class=\"sub\">/</span> 40"))
@@ -129,6 +129,39 @@ struct ReportPageTests {
     #expect(page.count("<li value=") == 2)
     #expect(page.html.contains("hiccup"))
     #expect(page.html.contains("<span class=\"num\">3</span>"))  // attempts
+  }
+
+  @Test func failedPlanningIsOneFailedRowAndTheRunError() async throws {
+    let provider = FakeProvider { _, _ in .failure(ProviderError(.authentication, "key <revoked>", status: 401)) }
+    let (report, page, directory) = try await Self.runAndRender(provider: provider)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    #expect(report.status == .failed)
+    #expect(page.rows == [.init(state: "failed", kind: "planner", label: "failed")])
+    #expect(page.text(ofId: "run-status") == "failed")
+    #expect(page.text(ofId: "run-error")?.hasPrefix("planning failed: ") == true)
+    #expect(page.html.contains("key &lt;revoked&gt;"))
+    #expect(!page.html.contains("id=\"answer\""))
+  }
+
+  @Test func editedPlanShowsTheApprovalAndTheEditedSubtasks() async throws {
+    let directory = ReportFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let edited = Plan(
+      planId: "ignored", objective: "edited objective",
+      subtasks: [Subtask(id: "e1", name: "Edited one", description: "the edited subtask")])
+    let engine = makeEngine(
+      [Self.team()], configure: { $0.stateDirectory = directory }, approver: PlanApproval { _, _ in .edit(edited) })
+    let report = try await engine.run(RunRequest(task: "t", approvePlan: true))
+    let page = RenderedPage(html: try RunReportPage.html(forJournalAt: try #require(report.journalPath)))
+    #expect(page.rows.map(\.kind) == ["planner", "approval", "worker", "synthesizer"])
+    #expect(page.rows.map(\.label) == ["completed", "edited", "completed", "completed"])
+    #expect(page.html.contains("e1 · Edited one"))
+    // The review ran from the first plan to the decision, not from the edited plan published after it.
+    let path = try #require(report.journalPath)
+    let lines = try JournalLines.decode(try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+    let approval = try #require(RunTimeline(records: lines.records).rows.first { $0.kind == .approval })
+    #expect(try #require(approval.start) <= (try #require(approval.end)))
+    #expect(try #require(approval.durationMs) >= 0)
   }
 
   @Test func pageIsSelfContainedAndCarriesNoSecrets() async throws {

@@ -82,8 +82,9 @@ struct ReportPageHTML {
     let models =
       run.models.isEmpty
       ? "<span class=\"muted\">none</span>"
-      : run.models.map { "<code>\(text($0.name))</code> <span class=\"muted\">×\($0.steps)</span>" }.joined(
-        separator: "<br>")
+      : run.models.map {
+        "<code>\(text($0.name))</code> <span class=\"muted\" title=\"steps\">×\($0.steps)</span>"
+      }.joined(separator: "<br>")
     facts.append(("Models", models))
     out += "<dl class=\"facts\">\n"
     for (term, value) in facts { out += "<div><dt>\(term)</dt><dd>\(value)</dd></div>\n" }

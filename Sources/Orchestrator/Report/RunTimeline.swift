@@ -125,7 +125,8 @@ extension RunTimeline {
       case .plan:
         if let recordPlan = record.plan {
           plan = recordPlan
-          planAt = record.at
+          // An edited plan is published again after the approval; the review started with the first.
+          if approval == nil { planAt = record.at }
         }
       case .approval:
         if let decision = record.decision {
