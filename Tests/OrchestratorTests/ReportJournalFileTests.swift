@@ -36,6 +36,7 @@ struct ReportJournalFileTests {
     #expect(page.html.contains("The journal has no report"))
     #expect(page.rows.map(\.label) == ["completed", "completed", "no record"])
     #expect(page.text(ofId: "tokens-in") == "20")  // summed from the two steps journaled
+    #expect(page.text(ofId: "cost") == "unknown")  // their model has no price (costUSD nil)
   }
 
   @Test func corruptLineIsAnErrorNamingFileAndLine() throws {

@@ -108,6 +108,7 @@ extension RunTimeline {
     var modelOrder: [String] = []
     var stepUsage = Usage()
     var stepCost = 0.0
+    var stepUnpriced = Set<String>()
     var synthesisOutput: String?
 
     func key(_ role: ModelRole, _ subtaskId: String?) -> String { "\(role.rawValue)|\(subtaskId ?? "")" }
@@ -160,6 +161,7 @@ extension RunTimeline {
         }
         stepUsage += step.usage
         stepCost += step.costUSD ?? 0
+        if step.costUSD == nil, step.usage.totalTokens > 0, let model = step.model { stepUnpriced.insert(model) }
         if step.role == .synthesizer, step.output != nil { synthesisOutput = step.output }
         let row = Self.row(step: step, endAt: record.at - origin, retries: retries)
         rows.append(((Self.group(step.role), 0, sequence), row))
@@ -236,7 +238,7 @@ extension RunTimeline {
     durationMs = finalReport?.durationMs ?? (lastAt - origin) * 1000
     usage = finalReport?.usage ?? stepUsage
     costUSD = finalReport?.costUSD ?? stepCost
-    unpricedModels = finalReport?.unpricedModels ?? []
+    unpricedModels = finalReport.map { $0.unpricedModels ?? [] } ?? stepUnpriced.sorted()
     models = modelOrder.map { ($0, stepsPerModel[$0] ?? 0) }
     objective = plan?.objective
     output = finalReport?.output ?? synthesisOutput
