@@ -6,6 +6,14 @@ cd "$(dirname "$0")/.."
 
 say() { printf '== %s\n' "$*" >&2; }
 
+missing=""
+command -v nvim >/dev/null || missing="$missing neovim"
+command -v chromium >/dev/null || missing="$missing chromium"
+if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
+  say "installing Debian packages for the editor and report tests:$missing"
+  { apt-get update -qq && apt-get install -y -qq $missing >/dev/null; } || say "could not install$missing"
+fi
+
 say "build (warnings are errors)"
 build_log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$build_log" | grep -E "error:|warning:" || true
@@ -48,5 +56,4 @@ else
 fi
 
 say "neovim plugin"
-command -v nvim >/dev/null || { [ "$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq neovim >/dev/null; } || true
 if command -v nvim >/dev/null; then clients/neovim/test/run_test.sh; else say "no nvim and not root: Neovim plugin tests skipped"; fi

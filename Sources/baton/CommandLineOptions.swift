@@ -11,6 +11,7 @@ struct UsageError: Error, CustomStringConvertible {
 enum Command: Equatable {
   case serve(ServeOptions)
   case run(RunOptions)
+  case report(ReportOptions)
   case help(topic: String?)
   case version
 }
@@ -44,6 +45,8 @@ enum CommandLineOptions {
       return .serve(try parseServe(remaining))
     case "run":
       return .run(try RunOptions.parse(remaining))
+    case "report":
+      return .report(try ReportOptions.parse(remaining))
     default:
       throw UsageError(description: "unknown command '\(subcommand)'")
     }

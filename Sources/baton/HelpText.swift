@@ -6,6 +6,7 @@ enum HelpText {
     switch topic {
     case "serve"?: return serve
     case "run"?: return run
+    case "report"?: return report
     default: return general
     }
   }
@@ -16,10 +17,11 @@ enum HelpText {
     USAGE
       baton [serve] [options]     serve JSON-RPC on stdin/stdout (what a bare `baton` does)
       baton run "task" [options]  run one orchestration here: progress on stderr, the answer on stdout
+      baton report <runId>        render a run's journal as one HTML page (timeline, inputs, outputs)
       baton --version             print the version
       baton help [command]        print help
 
-    Run `baton serve --help` or `baton run --help` for their options. The wire contract is protocol.md.
+    Run `baton serve --help`, `baton run --help` or `baton report --help` for their options. The wire contract is protocol.md.
     """
 
   static let serve = """
@@ -67,5 +69,17 @@ enum HelpText {
     EXIT CODES
       0 completed · 1 failed · 2 usage or configuration error · 3 budget exceeded · 4 plan rejected ·
       130 cancelled
+    """
+
+  static let report = """
+    baton report: render a run's journal as one self-contained HTML page.
+
+    USAGE
+      baton report <runId|prefix|latest> [--out FILE] [--state-dir DIR]
+
+    The page shows a timeline of every step (plan, workers, retries, synthesis) with durations,
+    tokens, cost, model and status, and each step's input and output on click. It needs nothing
+    else to open (no network). Written to FILE, else <runId>.html in the current directory.
+    Journals live in --state-dir, else $BATON_STATE_DIR, else ~/.local/state/baton.
     """
 }

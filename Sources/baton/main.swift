@@ -23,6 +23,8 @@ func runBaton() async -> Int32 {
     return await Server.serve(options)
   case .run(let options):
     return await RunCommand.execute(options)
+  case .report(let options):
+    return ReportCommand.execute(options)
   }
 }
 
