@@ -14,6 +14,7 @@ final class RunProgressView: Sendable {
   private let queue = DispatchQueue(label: "baton.progress")
   /// Redraws the elapsed times. Dispatch sources are thread-safe; the type just is not marked Sendable.
   nonisolated(unsafe) private let ticker: DispatchSourceTimer?
+  private let output: @Sendable (String) -> Void
 
   private struct Row {
     var id: String
@@ -36,8 +37,15 @@ final class RunProgressView: Sendable {
     var linesDrawn = 0
   }
 
-  init(task: String, interactive: Bool = isatty(STDERR_FILENO) == 1) {
+  /// - Parameters:
+  ///   - interactive: redraw in place (a terminal) rather than print one line per event.
+  ///   - output: where the text goes; stderr unless a test captures it.
+  init(
+    task: String, interactive: Bool = isatty(STDERR_FILENO) == 1,
+    output: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+  ) {
     self.interactive = interactive
+    self.output = output
     state.withLock { $0.task = task }
     if interactive {
       let timer = DispatchSource.makeTimerSource(queue: queue)
@@ -47,7 +55,7 @@ final class RunProgressView: Sendable {
       timer.resume()
     } else {
       ticker = nil
-      Self.write("baton: \(task)\n")
+      output("baton: \(task)\n")
     }
   }
 
@@ -55,7 +63,7 @@ final class RunProgressView: Sendable {
   func observe(_ event: RunEvent) {
     queue.async { [self] in
       let line = state.withLock { apply(event, to: &$0) }
-      if interactive { redraw() } else if let line { Self.write(line + "\n") }
+      if interactive { redraw() } else if let line { output(line + "\n") }
     }
   }
 
@@ -125,7 +133,7 @@ final class RunProgressView: Sendable {
     // Move up over the previous frame, clear to the end of the screen, draw the new one.
     var text = previous > 0 ? "\u{1B}[\(previous)F\u{1B}[J" : ""
     text += frame.joined(separator: "\n") + "\n"
-    Self.write(text)
+    output(text)
   }
 
   private func render(_ view: ViewState) -> [String] {
@@ -170,9 +178,5 @@ final class RunProgressView: Sendable {
   private static func spinner(_ elapsedSeconds: Double) -> String {
     let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
     return frames[Int(elapsedSeconds * 8) % frames.count]
-  }
-
-  private static func write(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
   }
 }
