@@ -77,6 +77,23 @@ struct RateLimitTests {
     #expect(abs(pacing.reserve(tokenCost: 10, now: 0.2).start - 0.3) < 1e-9)
   }
 
+  @Test func tokensPerMinuteBookEstimatesAndSettleToActualUsage() throws {
+    // 600 tokens per minute: 10 per second, a burst of 10.
+    var pacing = ProviderPacing(configured: RateLimit(tokensPerMinute: 600), now: 0)
+    func send(_ cost: Double) throws -> (Double, ProviderPacing.Permit) {
+      let reservation = pacing.reserve(tokenCost: cost, now: 0)
+      let permit = pacing.send(generation: reservation.generation, tokenCost: cost, now: 0, waited: false)
+      return (reservation.start, try #require(permit))
+    }
+    let (firstStart, first) = try send(5)
+    let (secondStart, _) = try send(5)
+    #expect([firstStart, secondStart] == [0, 0])
+    #expect(pacing.reserve(tokenCost: 5, now: 0).start == 0.5)
+    // The first call used 1 token, not 5: the 4 unused ones are returned, so the next booking starts earlier.
+    pacing.succeeded(first, actualTokens: 1, snapshot: nil, now: 0)
+    #expect(abs(pacing.reserve(tokenCost: 5, now: 0).start - 0.6) < 1e-9)
+  }
+
   @Test func coolDownIsSharedAcrossRuns() async throws {
     let clock = TestClock()
     let counter = Counter()
