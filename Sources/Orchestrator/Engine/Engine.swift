@@ -210,14 +210,11 @@ public actor Engine {
     let worker = SubtaskWorker(services: services)
     let chatRequest = try worker.request(
       for: subtask, dependencies: dependencies, builder: builder, maxTokens: request.maxTokens)
-    let output = try await Self.unwrapping {
+    let result = try await Self.unwrapping {
       try await worker.run(
         subtask, request: chatRequest, model: request.model, outputSchema: request.outputSchema, stream: false,
         context: services.callContext(ledger: RunLedger(budget: nil)))
     }
-    let result = SubtaskResult(
-      subtaskId: subtask.id, output: output.text, json: output.json, usage: output.usage, costUSD: output.costUSD,
-      model: output.model, attempts: output.attempts, durationMs: output.durationMs, finishReason: output.finishReason)
     stored?.store(result)
     return result
   }
