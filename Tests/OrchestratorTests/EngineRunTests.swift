@@ -54,4 +54,31 @@ struct EngineRunTests {
     #expect(types.filter { $0 == .subtaskStarted }.count == 3)
     #expect(types.filter { $0 == .subtaskCompleted }.count == 3)
   }
+
+  @Test func startGivesTheRunIdAtOnce() async throws {
+    let gate = Gate()
+    let provider = Self.scriptedTeam { _ in .gated(gate, then: .text("slow")) }
+    let engine = makeEngine([provider])
+    let recorder = EventRecorder()
+    let handle = try await engine.start(RunRequest(task: "t"), events: recorder.sink)
+
+    // s1 and s2 are under way; s3 waits for s1.
+    await gate.waitForArrivals(2)
+    #expect(try await engine.report(runId: handle.runId).status == .running)
+    #expect(recorder.events.allSatisfy { $0.runId == handle.runId })
+    #expect(handle.cancel())
+    let report = await handle.report()
+    #expect(report.runId == handle.runId)
+    #expect(report.status == .cancelled)
+    #expect(handle.cancel() == false)
+  }
+
+  @Test func finishedRunsBeyondTheRetainedNumberAreForgotten() async throws {
+    let engine = makeEngine([Self.scriptedTeam()]) { $0.retainedRuns = 2 }
+    var ids: [String] = []
+    for _ in 0..<3 { ids.append(try await engine.run(RunRequest(task: "t")).runId) }
+    #expect(await engine.runs().map(\.runId).sorted() == ids.suffix(2).sorted())
+    await #expect(throws: EngineError.self) { _ = try await engine.report(runId: ids[0]) }
+    #expect(try await engine.report(runId: ids[2]).status == .completed)
+  }
 }

@@ -77,6 +77,23 @@ struct RateLimitTests {
     #expect(abs(pacing.reserve(tokenCost: 10, now: 0.2).start - 0.3) < 1e-9)
   }
 
+  @Test func tokensPerMinuteBookEstimatesAndSettleToActualUsage() throws {
+    // 600 tokens per minute: 10 per second, a burst of 10.
+    var pacing = ProviderPacing(configured: RateLimit(tokensPerMinute: 600), now: 0)
+    func send(_ cost: Double) throws -> (Double, ProviderPacing.Permit) {
+      let reservation = pacing.reserve(tokenCost: cost, now: 0)
+      let permit = pacing.send(generation: reservation.generation, tokenCost: cost, now: 0, waited: false)
+      return (reservation.start, try #require(permit))
+    }
+    let (firstStart, first) = try send(5)
+    let (secondStart, _) = try send(5)
+    #expect([firstStart, secondStart] == [0, 0])
+    #expect(pacing.reserve(tokenCost: 5, now: 0).start == 0.5)
+    // The first call used 1 token, not 5: the 4 unused ones are returned, so the next booking starts earlier.
+    pacing.succeeded(first, actualTokens: 1, snapshot: nil, now: 0)
+    #expect(abs(pacing.reserve(tokenCost: 5, now: 0).start - 0.6) < 1e-9)
+  }
+
   @Test func coolDownIsSharedAcrossRuns() async throws {
     let clock = TestClock()
     let counter = Counter()
@@ -159,5 +176,39 @@ struct RateLimitTests {
     #expect(report.status == .completed)
     #expect(clock.elapsed == 5)
     #expect(provider.calls.count == 5)
+  }
+
+  @Test func afterARefusalWithoutHeadersQueuedCallsArePaced() async throws {
+    // The four worker calls sent at t = 0 are all refused (Retry-After 1 s); no header says what the limit is.
+    let clock = TestClock()
+    let gate = Gate()
+    let refusal = ProviderError(.rateLimited, "slow down", status: 429, retryAfter: .seconds(1))
+    let provider = FakeProvider { request, _ in
+      switch Role.of(request) {
+      case .planner: return .text(planJSON((1...4).map { ("s\($0)", "part \($0)", []) }))
+      case .synthesizer: return .text("final")
+      default: return clock.elapsed < 1 ? .gated(gate, then: .failure(refusal)) : .text("ok")
+      }
+    }
+    let engine = makeEngine([provider], clock: clock)
+    let run = Task { try await engine.run(RunRequest(task: "t", concurrency: 4)) }
+
+    await gate.waitForArrivals(4)
+    gate.open()
+    await clock.waitForSleepers(4)
+    #expect(clock.pendingDelays == [1, 1, 1, 1])
+    clock.advance(by: .seconds(1))
+    // Only the planner's request got through in the last second, so the limiter assumes little (4 per second,
+    // a burst of 4, one held back): three retries go at once, the fourth a quarter of a second later.
+    await provider.waitForCalls(8)
+    await clock.waitForSleepers(1)
+    #expect(clock.pendingDelays == [0.25])
+    #expect(provider.calls.count == 8)
+    clock.advanceToNextDeadline()
+    await clock.waitForSleepers(1)
+    clock.advanceToNextDeadline()
+    let report = try await run.value
+    #expect(report.status == .completed)
+    #expect(report.results.map(\.attempts) == [2, 2, 2, 2])
   }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import RPC
-import Synchronization
 import Testing
 
 @testable import Orchestrator
@@ -156,16 +155,5 @@ struct RetryTests {
     #expect(report.results[0].output == "in time")
     #expect(report.results[0].attempts == 2)
     #expect(provider.cancelledCalls == 1)
-  }
-}
-
-/// A thread-safe call counter for scripted fakes.
-final class Counter: Sendable {
-  private let value = Mutex(0)
-  func next() -> Int {
-    value.withLock {
-      $0 += 1
-      return $0
-    }
   }
 }

@@ -40,7 +40,7 @@ public actor Engine {
 
   // MARK: Runs
 
-  /// Plans, optionally asks for approval, runs the workers and synthesizes.
+  /// Plans, optionally asks for approval, runs the workers and synthesizes; returns when the run has ended.
   ///
   /// Throws only for a request that cannot start (`EngineError` with `isInvalidParams`: a bad field, a
   /// template naming an unknown variable, `approvePlan` without an approver). Everything after that, failure,
@@ -53,6 +53,15 @@ public actor Engine {
     _ request: RunRequest, approver: (any PlanApprover)? = nil,
     events: @escaping @Sendable (RunEvent) -> Void = { _ in }
   ) async throws -> RunReport {
+    let handle = try await start(request, approver: approver, events: events)
+    return await handle.report()
+  }
+
+  /// Starts a run and returns at once with its id (see `run` for what is checked before it starts).
+  public nonisolated func start(
+    _ request: RunRequest, approver: (any PlanApprover)? = nil,
+    events: @escaping @Sendable (RunEvent) -> Void = { _ in }
+  ) async throws -> RunHandle {
     try Self.validate(request)
     let templates = (request.templates ?? PromptTemplates()).overriding(configuration.templates)
     let builder = try PromptBuilder(
@@ -85,13 +94,7 @@ public actor Engine {
       register: { [weak self] plan in await self?.register(plan) })
     let task = Task { await execution.execute() }
     record.attach(task)
-    let report = await withTaskCancellationHandler {
-      await task.value
-    } onCancel: {
-      record.stop(.cancelled)
-    }
-    await trimRunsIfNeeded()
-    return report
+    return RunHandle(runId: runId, task: task, record: record)
   }
 
   /// Stops a run: calls in flight are cancelled, nothing new starts, results so far are kept, and `run`
@@ -207,14 +210,11 @@ public actor Engine {
     let worker = SubtaskWorker(services: services)
     let chatRequest = try worker.request(
       for: subtask, dependencies: dependencies, builder: builder, maxTokens: request.maxTokens)
-    let output = try await Self.unwrapping {
+    let result = try await Self.unwrapping {
       try await worker.run(
         subtask, request: chatRequest, model: request.model, outputSchema: request.outputSchema, stream: false,
         context: services.callContext(ledger: RunLedger(budget: nil)))
     }
-    let result = SubtaskResult(
-      subtaskId: subtask.id, output: output.text, json: output.json, usage: output.usage, costUSD: output.costUSD,
-      model: output.model, attempts: output.attempts, durationMs: output.durationMs, finishReason: output.finishReason)
     stored?.store(result)
     return result
   }
@@ -256,6 +256,7 @@ public actor Engine {
   // MARK: Bookkeeping
 
   private func register(_ record: RunRecord) {
+    trimRuns()
     runRecords[record.runId] = record
     runOrder.append(record.runId)
   }
@@ -271,9 +272,10 @@ public actor Engine {
 
   private func planRecord(_ planId: String) -> PlanRecord? { plans[planId] }
 
-  /// Forgets the oldest finished runs beyond `retainedRuns` (their journals remain).
-  private func trimRunsIfNeeded() {
-    var excess = runOrder.count - max(1, configuration.retainedRuns)
+  /// Makes room for one more run by forgetting the oldest finished ones beyond `retainedRuns`
+  /// (their journals remain).
+  private func trimRuns() {
+    var excess = runOrder.count + 1 - max(1, configuration.retainedRuns)
     guard excess > 0 else { return }
     runOrder.removeAll { id in
       guard excess > 0, let record = runRecords[id], record.isFinished else { return false }

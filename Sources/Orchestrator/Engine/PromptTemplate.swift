@@ -1,10 +1,10 @@
 import Foundation
 
-/// A prompt with `{variable}` placeholders. `{{` and `}}` stand for literal braces.
+/// A prompt with `{variable}` slots. `{{` and `}}` stand for literal braces.
 ///
 /// Parsed once, rendered many times (a run renders the worker template once per subtask).
 /// Rendering fails with an error naming the variable when nothing supplies it: a silently empty
-/// placeholder produces a prompt that looks fine and answers the wrong question.
+/// slot produces a prompt that looks fine and answers the wrong question.
 struct PromptTemplate: Sendable {
   enum Segment: Sendable, Equatable {
     case text(String)
@@ -61,7 +61,7 @@ struct PromptTemplate: Sendable {
     }
   }
 
-  /// Renders with `value(name)` for each placeholder; throws `.templateVariableMissing` for the first it lacks.
+  /// Renders with `value(name)` for each variable; throws `.templateVariableMissing` for the first it lacks.
   func render(_ value: (String) -> String?) throws -> String {
     var out = ""
     for segment in segments {

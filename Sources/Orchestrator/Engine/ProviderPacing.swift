@@ -236,9 +236,9 @@ struct ProviderPacing: Sendable {
         let observed = refilled - Double(sent - permit.sequence) - Self.safetyMargin
         requests.advance(to: now)
         if requests.level - (observed - pendingRequests) >= 1 {
+          // Reservations were handed out against room that is not there: void them, their holders queue again.
+          invalidateReservations(now: now)
           requests.level = observed
-          pendingRequests = 0
-          generation += 1
         } else if (observed - pendingRequests) - requests.level >= 1 {
           requests.level = observed - pendingRequests
         }
@@ -262,15 +262,21 @@ struct ProviderPacing: Sendable {
 
   /// Every caller of the provider waits until `end`; the bucket then holds what refills meanwhile.
   private mutating func startCoolDown(until end: Double, now: Double) {
-    generation += 1
-    pendingRequests = 0
+    invalidateReservations(now: now)
     let rate = requests.rate.isFinite ? requests.rate : requests.capacity
     requests.level = min(requests.capacity, rate * (end - now) - Self.safetyMargin)
     requests.time = end
+    if let time = tokens?.time, time < end { tokens?.time = end }
+  }
+
+  /// Voids every reservation not yet used (`send` then tells its holder to queue again): request slots are
+  /// reset by the caller, reserved tokens go back to the token bucket.
+  private mutating func invalidateReservations(now: Double) {
+    generation += 1
+    pendingRequests = 0
     if var bucket = tokens {
       bucket.advance(to: now)
       bucket.level = min(bucket.capacity, bucket.level + pendingTokens)
-      bucket.time = max(bucket.time, end)
       tokens = bucket
     }
     pendingTokens = 0

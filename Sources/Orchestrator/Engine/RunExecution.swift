@@ -192,23 +192,20 @@ struct RunExecution: Sendable {
     do {
       let built = try worker.request(for: subtask, dependencies: dependencies, builder: builder, maxTokens: nil)
       chatRequest = built
-      let output = try await worker.run(
+      let result = try await worker.run(
         subtask, request: built, model: requested, outputSchema: nil, stream: request.stream, context: context)
       let outcome = SubtaskOutcome(
-        subtaskId: subtask.id, status: .completed, output: output.text, usage: output.usage, costUSD: output.costUSD,
-        attempts: output.attempts, durationMs: output.durationMs, model: output.model,
-        finishReason: output.finishReason)
-      planRecord.store(
-        SubtaskResult(
-          subtaskId: subtask.id, output: output.text, usage: output.usage, costUSD: output.costUSD, model: output.model,
-          attempts: output.attempts, durationMs: output.durationMs, finishReason: output.finishReason))
+        subtaskId: subtask.id, status: .completed, output: result.output, usage: result.usage, costUSD: result.costUSD,
+        attempts: result.attempts, durationMs: result.durationMs, model: result.model,
+        finishReason: result.finishReason)
+      planRecord.store(result)
       emitter.emit(.subtaskCompleted(outcome, progress: record.settle(outcome)))
       journal?.append(
         JournalRecord.step(
           JournalStep(
-            role: .worker, subtaskId: subtask.id, status: .completed, model: output.model, system: built.system,
-            messages: built.messages, output: output.text, usage: output.usage, costUSD: output.costUSD,
-            attempts: output.attempts, durationMs: output.durationMs, finishReason: output.finishReason)))
+            role: .worker, subtaskId: subtask.id, status: .completed, model: result.model, system: built.system,
+            messages: built.messages, output: result.output, usage: result.usage, costUSD: result.costUSD,
+            attempts: result.attempts, durationMs: result.durationMs, finishReason: result.finishReason)))
       let (usage, cost) = ledger.totals
       emitter.emitUsage(usage, costUSD: cost, now: services.clock.now)
       return outcome

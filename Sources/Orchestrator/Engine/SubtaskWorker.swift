@@ -3,17 +3,6 @@ import RPC
 
 /// Runs one subtask on a worker model.
 struct SubtaskWorker: Sendable {
-  struct Output: Sendable {
-    var text: String
-    var json: JSONValue?
-    var model: String
-    var attempts: Int
-    var usage: Usage
-    var costUSD: Double?
-    var durationMs: Double
-    var finishReason: FinishReason
-  }
-
   let services: EngineServices
 
   /// The request a worker call sends (kept for the journal).
@@ -32,7 +21,7 @@ struct SubtaskWorker: Sendable {
   func run(
     _ subtask: Subtask, request: ChatRequest, model: String?, outputSchema: JSONValue?, stream: Bool,
     context: CallContext
-  ) async throws -> Output {
+  ) async throws -> SubtaskResult {
     let configuration = services.configuration
     let requested = model ?? subtask.constraints?["model"]?.stringValue
     let call = ModelCall(
@@ -43,17 +32,18 @@ struct SubtaskWorker: Sendable {
 
     guard let outputSchema else {
       let answer = try await call.perform(in: context)
-      return Output(
-        text: answer.result.text, json: nil, model: answer.model, attempts: answer.attempts,
-        usage: answer.result.usage, costUSD: answer.costUSD, durationMs: answer.durationMs,
+      return SubtaskResult(
+        subtaskId: subtask.id, output: answer.result.text, usage: answer.result.usage, costUSD: answer.costUSD,
+        model: answer.model, attempts: answer.attempts, durationMs: answer.durationMs,
         finishReason: answer.result.finishReason)
     }
     let structured = StructuredCall(
       call: call, schema: outputSchema, schemaName: "output", repairs: configuration.repairAttempts,
       failureKind: .outputInvalid)
     let answer = try await structured.perform(in: context) { json in .success(json) }
-    return Output(
-      text: answer.text, json: answer.json, model: answer.model, attempts: answer.attempts, usage: answer.usage,
-      costUSD: answer.costUSD, durationMs: answer.durationMs, finishReason: answer.finishReason)
+    return SubtaskResult(
+      subtaskId: subtask.id, output: answer.text, json: answer.json, usage: answer.usage, costUSD: answer.costUSD,
+      model: answer.model, attempts: answer.attempts, durationMs: answer.durationMs,
+      finishReason: answer.finishReason)
   }
 }
