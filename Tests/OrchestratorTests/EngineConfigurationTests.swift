@@ -13,7 +13,7 @@ import Testing
       {"worker": {"model": "openai:gpt-4o-mini", "fallbacks": ["groq:llama-3.1-8b-instant"]},
        "workerModelsByType": {"code": "anthropic:claude-sonnet-4-5"},
        "concurrency": 16, "rateLimits": {"openai": {"requestsPerMinute": 500}},
-       "prices": {"local:smollm2-135m": {"inputPerMillion": 0, "outputPerMillion": 0}},
+       "prices": {"local:smollm2-135m": {"inputPerMTok": 0, "outputPerMTok": 0}},
        "retry": {"maxAttempts": 3, "attemptTimeoutSeconds": null}, "stateDirectory": "/tmp/baton"}
       """#
     let configuration = try JSONDecoder().decode(EngineConfiguration.self, from: Data(json.utf8))
@@ -22,7 +22,7 @@ import Testing
     #expect(configuration.concurrency == 16)
     #expect(configuration.rateLimits["openai"]?.requestsPerMinute == 500)
     // Configured prices are added to the built-in table, not put in its place.
-    #expect(configuration.prices["local:smollm2-135m"] == ModelPrice(inputPerMillion: 0, outputPerMillion: 0))
+    #expect(configuration.prices["local:smollm2-135m"] == ModelPrice(inputPerMTok: 0, outputPerMTok: 0))
     #expect(configuration.prices["gpt-4o"] == ModelPrice.defaults["gpt-4o"])
     #expect(configuration.retry.maxAttempts == 3)
     #expect(configuration.retry.baseDelaySeconds == 0.5)
