@@ -133,6 +133,21 @@ struct ConfigOrchestrationTests {
     #expect(configuration.orchestration.roles["worker"]?.fallbacks == [ModelReference(provider: "vllm", model: "qwen")])
   }
 
+  /// The JSON examples in `docs/configuration.md` (a bare `"orchestration": {...}` fragment is wrapped in braces).
+  @Test func theDocumentedExamplesAreValid() throws {
+    let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
+    let text = try String(contentsOf: docs, encoding: .utf8)
+    let blocks = text.components(separatedBy: "```json\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+    #expect(blocks.count >= 2)
+    for block in blocks {
+      let json = block.hasPrefix("{") ? block : "{" + block + "}"
+      let file = try Self.parse(json)
+      _ = try ProviderConfiguration(file: file, environment: [:])
+    }
+    #expect(blocks.contains { $0.hasPrefix("\"orchestration\"") })
+  }
+
   // MARK: Precedence
 
   @Test func withoutAFileTheEngineKeepsItsDefaults() throws {
