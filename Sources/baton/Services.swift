@@ -2,7 +2,7 @@ import Foundation
 import Orchestrator
 
 /// Builds everything the methods are served by: providers from the configuration, and the engine
-/// with the configuration's roles, prices and rate limits.
+/// with the configuration's roles, prices, rate limits and orchestration settings.
 enum Services {
   static func make(configPath: String?, stateDirectory: String?) throws -> BatonServices {
     let environment = ProcessInfo.processInfo.environment
@@ -23,26 +23,13 @@ enum Services {
     }
   }
 
+  /// The file's settings over the engine's defaults (see `EngineConfiguration.init(configuration:stateDirectory:)`).
   static func engineConfiguration(
     _ configuration: ProviderConfiguration, stateDirectory: String?, environment: [String: String]
   ) -> EngineConfiguration {
-    var engine = EngineConfiguration()
-    if configuration.defaultModel.provider == "local" {
-      // The bundled 135M model rambles until the limit: short answers keep the demo quick and readable.
-      engine.worker.maxTokens = 320
-      engine.synthesizer.maxTokens = 480
-    }
-    if let planner = configuration.roles["planner"] { engine.planner.model = planner.description }
-    if let worker = configuration.roles["worker"] { engine.worker.model = worker.description }
-    if let synthesizer = configuration.roles["synthesizer"] { engine.synthesizer.model = synthesizer.description }
-    if let router = configuration.roles["router"] { engine.router.model = router.description }
-    for (model, price) in configuration.prices { engine.prices[model.description] = price }
-    for (provider, limit) in configuration.rateLimits {
-      engine.rateLimits[provider] = RateLimit(
-        requestsPerMinute: limit.requestsPerMinute.map(Double.init), tokensPerMinute: limit.tokensPerMinute.map(Double.init))
-    }
-    engine.stateDirectory = StateDirectory.resolve(explicit: stateDirectory, environment: environment)
-    return engine
+    EngineConfiguration(
+      configuration: configuration,
+      stateDirectory: StateDirectory.resolve(explicit: stateDirectory, environment: environment))
   }
 }
 

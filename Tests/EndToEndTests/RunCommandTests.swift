@@ -49,6 +49,34 @@ struct RunCommandTests {
     #expect(result.stderr.contains("run failed"))
   }
 
+  /// A config file for the mock provider with the given `orchestration` section.
+  func configFile(orchestration: JSONValue) throws -> String {
+    let config: JSONValue = [
+      "defaultModel": "mock:mock-model",
+      "providers": ["mock": ["kind": "openai", "baseURL": .string(mock.baseURL + "/v1")]],
+      "orchestration": orchestration,
+    ]
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("baton-orchestration-\(UUID()).json").path
+    try Data(JSONWriter.bytes(config)).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  @Test func theConfigurationFilesOrchestrationSettingsApply() async throws {
+    let path = try configFile(orchestration: ["maxSubtasks": 1, "retry": ["maxAttempts": 2]])
+    let result = try await runBatonCommand(["run", "--config", path, "--state-dir", stateDirectory, "Plan a picnic"])
+    #expect(result.status == 0)
+    #expect(result.stderr.contains("plan ready: 1 subtask"))
+  }
+
+  @Test func aBadOrchestrationSettingIsAConfigurationError() async throws {
+    let path = try configFile(orchestration: ["templates": ["worker": "Do {subtask"]])
+    let result = try await runBatonCommand(["run", "--config", path, "--state-dir", stateDirectory, "Plan a picnic"])
+    #expect(result.status == 2)
+    #expect(
+      result.stderr
+        == "baton: \(path): orchestration.templates.worker: unescaped \"{\" at character 3 (\"{subtask\"); write {{ for a literal brace\n")
+  }
+
   @Test func usageErrorsExitWithTwo() async throws {
     #expect(try await runBatonCommand(["run"]).status == 2)
     #expect(try await runBatonCommand(["run", "task", "--concurrency", "zero"]).status == 2)

@@ -81,7 +81,7 @@ import Testing
 
   @Test(arguments: [
     (#"{"providers":{"openai":{"baseURL":42}}}"#, "baton.json: providers.openai.baseURL: expected a string, got number"),
-    (#"{"provider":{}}"#, "baton.json: provider: unknown key (expected one of: defaultModel, providers, roles, prices, rateLimits)"),
+    (#"{"provider":{}}"#, "baton.json: provider: unknown key (expected one of: defaultModel, providers, roles, prices, rateLimits, orchestration)"),
     (#"{"providers":{"openai":{"colour":"blue"}}}"#, "baton.json: providers.openai.colour: unknown key (expected one of: kind, baseURL, apiKeyEnv, apiKey, models, headers, timeoutSeconds, idleTimeoutSeconds, caFile, region, maxTokensField, defaultMaxTokens)"),
     (#"{"providers":{"x":{"kind":"cohere"}}}"#, #"baton.json: providers.x.kind: expected one of openai, anthropic, gemini, bedrock, got "cohere""#),
     (#"{"providers":{"x":{"kind":"openai","baseURL":"ftp://host/v1"}}}"#, "baton.json: providers.x.baseURL: expected an http(s) URL with a host"),

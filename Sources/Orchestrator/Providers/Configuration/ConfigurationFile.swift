@@ -25,7 +25,8 @@ import RPC
 ///       },
 ///       "roles": {"planner": "provider:model", "worker": "...", "synthesizer": "...", "router": "..."},
 ///       "prices": {"openai:gpt-4o-mini": {"inputPerMTok": 0.15, "outputPerMTok": 0.6}},
-///       "rateLimits": {"openai": {"requestsPerMinute": 500, "tokensPerMinute": 200000}}
+///       "rateLimits": {"openai": {"requestsPerMinute": 500, "tokensPerMinute": 200000}},
+///       "orchestration": {...}                      (engine settings: see `OrchestrationSettings`)
 ///     }
 ///
 /// The full description, with defaults and precedence, is in `docs/configuration.md`.
@@ -39,11 +40,13 @@ public struct ConfigurationFile: Sendable, Equatable {
   public var prices: [ModelReference: ModelPrice]
   /// Keyed by provider name.
   public var rateLimits: [String: ProviderRateLimit]
+  /// Engine settings; nil when the file has no `orchestration` object.
+  public var orchestration: OrchestrationSettings?
 
   public init(
     path: String, defaultModel: ModelReference? = nil, providers: [String: ProviderEntry] = [:],
     roles: [String: ModelReference] = [:], prices: [ModelReference: ModelPrice] = [:],
-    rateLimits: [String: ProviderRateLimit] = [:]
+    rateLimits: [String: ProviderRateLimit] = [:], orchestration: OrchestrationSettings? = nil
   ) {
     self.path = path
     self.defaultModel = defaultModel
@@ -51,9 +54,10 @@ public struct ConfigurationFile: Sendable, Equatable {
     self.roles = roles
     self.prices = prices
     self.rateLimits = rateLimits
+    self.orchestration = orchestration
   }
 
-  static let topLevelKeys = ["defaultModel", "providers", "roles", "prices", "rateLimits"]
+  static let topLevelKeys = ["defaultModel", "providers", "roles", "prices", "rateLimits", "orchestration"]
 
   /// Parses and checks a configuration file's bytes. `path` names the file in errors.
   public static func parse(_ data: Data, path: String) throws(ConfigurationError) -> ConfigurationFile {
@@ -100,6 +104,9 @@ public struct ConfigurationFile: Sendable, Equatable {
       for (provider, limit) in try reader.object(value, at: "rateLimits") {
         file.rateLimits[provider] = try ProviderRateLimit.parse(limit, at: "rateLimits.\(provider)", reader: reader)
       }
+    }
+    if let value = members["orchestration"] {
+      file.orchestration = try OrchestrationSettings.parse(value, at: "orchestration", reader: reader)
     }
     return file
   }

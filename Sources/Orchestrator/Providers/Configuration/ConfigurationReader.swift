@@ -51,11 +51,18 @@ struct ConfigurationReader {
   }
 
   func positiveInteger(_ value: JSONValue, at path: String) throws(ConfigurationError) -> Int {
+    try integer(value, atLeast: 1, at: path)
+  }
+
+  /// A whole number no smaller than `minimum` (1 reads "must be greater than 0").
+  func integer(_ value: JSONValue, atLeast minimum: Int, at path: String) throws(ConfigurationError) -> Int {
     guard case .int(let integer) = value else {
       if let number = value.doubleValue { throw error(path, "expected a whole number, got \(number)") }
       throw mismatch("a whole number", value, path)
     }
-    guard integer > 0 else { throw error(path, "must be greater than 0, got \(integer)") }
+    guard integer >= minimum else {
+      throw error(path, minimum == 1 ? "must be greater than 0, got \(integer)" : "must be at least \(minimum), got \(integer)")
+    }
     return integer
   }
 

@@ -27,6 +27,9 @@ public struct ProviderConfiguration: Sendable {
   public var prices: [ModelReference: ModelPrice]
   /// Keyed by provider name.
   public var rateLimits: [String: ProviderRateLimit]
+  /// The file's `orchestration` settings (empty without a file or section); every model it names has a
+  /// configured provider.
+  public var orchestration: OrchestrationSettings
   /// The file's display name, or nil when no file was found.
   public var sourceFile: String?
 
@@ -95,9 +98,14 @@ public struct ProviderConfiguration: Sendable {
     for provider in (file?.rateLimits ?? [:]).keys.sorted() where providers[provider] == nil {
       throw reader.error("rateLimits.\(provider)", Self.unknownProviderMessage(provider, configured: names))
     }
+    let orchestration = file?.orchestration ?? OrchestrationSettings()
+    for (path, reference) in orchestration.modelReferences {
+      try checkProvider(reference, at: path, reader: reader)
+    }
     roles = file?.roles ?? [:]
     prices = file?.prices ?? [:]
     rateLimits = file?.rateLimits ?? [:]
+    self.orchestration = orchestration
     sourceFile = file?.path
   }
 
