@@ -144,7 +144,8 @@ struct PacingSimulation {
           pacing.rateLimited(permit, retryAfter: retryAfterSeconds, snapshot: snapshot, now: now)
           if callers[id].attempts < policy.maxAttempts {
             let delay = policy.delay(
-              afterAttempt: callers[id].attempts, retryAfter: retryAfterSeconds, unit: random.nextUnit())
+              afterAttempt: callers[id].attempts, retryAfter: retryAfterSeconds, rateLimited: true,
+              unit: random.nextUnit())
             schedule(now + delay, id, .reserve)
             continue
           }

@@ -4,7 +4,8 @@ import Testing
 @testable import Orchestrator
 
 /// The 429 benchmark (100 subtasks, concurrency 64, 200 ms latency, provider at 600 RPM with a burst of 10)
-/// with default settings, simulated in virtual time. Theoretical minimum: 9.5 s.
+/// with default settings, simulated in virtual time. Theoretical minimum: 9.5 s. The benchmark's bar is
+/// 100/100 within 1.1x of it with fewer than 50 refusals; the simulation holds the engine to fewer than 20.
 @Suite struct RateLimitSimulationTests {
   static let theoreticalMinimum = 9.5
 
@@ -16,15 +17,17 @@ import Testing
     (true, .milliseconds),
   ])
   func learnsTheLimitWithoutConfiguration(headers: Bool, retryAfter: PacingSimulation.RetryAfterStyle) {
-    for seed in 1...5 as ClosedRange<UInt64> {
+    // A refusal comes back in 1 ms from a local mock, in 20 ms from a busy machine or a remote provider.
+    for (seed, rejectLatency) in [(1, 0.001), (2, 0.001), (3, 0.001), (4, 0.02), (5, 0.02), (6, 0.02)] {
       var simulation = PacingSimulation()
       simulation.sendsHeaders = headers
       simulation.retryAfter = retryAfter
-      simulation.seed = seed
+      simulation.seed = UInt64(seed)
+      simulation.rejectLatency = rejectLatency
       let outcome = simulation.run()
       #expect(outcome.completed == 100)
       #expect(outcome.makespan <= 1.1 * Self.theoreticalMinimum)
-      #expect(outcome.rejected < 50)
+      #expect(outcome.rejected < 20)
       // With rate-limit headers the schedule is known before the first worker starts.
       if headers { #expect(outcome.rejected <= 2) }
     }

@@ -28,6 +28,9 @@ struct RetryTests {
     #expect(policy.delay(afterAttempt: 10, retryAfter: nil, unit: 1) == 30)
     #expect(policy.delay(afterAttempt: 5, retryAfter: nil, unit: 0) == 0)
     #expect(policy.delay(afterAttempt: 1, retryAfter: 7, unit: 0.5) == 7)
+    // Refusals for rate wait for Retry-After plus first-retry jitter, however often they repeat.
+    #expect(policy.delay(afterAttempt: 4, retryAfter: 0.1, rateLimited: true, unit: 1) == 0.5)
+    #expect(policy.delay(afterAttempt: 4, retryAfter: 2, rateLimited: true, unit: 1) == 2)
   }
 
   @Test func retryableErrorsAreRetriedOnTheClock() async throws {

@@ -117,7 +117,8 @@ struct ModelCall: Sendable {
           guard let providerError, providerError.isRetryable, attempt < context.retry.maxAttempts else { break }
 
           let delay = context.retry.delay(
-            afterAttempt: attempt, retryAfter: providerError.retryAfter?.seconds, unit: context.random.nextUnit())
+            afterAttempt: attempt, retryAfter: providerError.retryAfter?.seconds,
+            rateLimited: providerError.kind == .rateLimited, unit: context.random.nextUnit())
           if let deadline = context.deadline, context.clock.now + delay >= deadline {
             throw failure(
               EngineError(

@@ -13,13 +13,16 @@ import RPC
 ///    request, so the requests it admitted between two refusals, divided by the time between them, is its rate.
 ///    The first episode has no earlier refusal, so it counts what got through in the last second instead.
 ///
-/// With nothing known, requests are paced by a fast probe (a burst of 16, then 2000/s, growing 2% per success,
+/// With nothing known, requests are paced by a fast probe (a burst of 8, then 500/s, growing 2% per success,
 /// and each answer returning its slot) so an unknown provider is not hit by a whole concurrency's worth at once;
 /// a provider that never refuses soon runs unpaced. A 429 starts a cool-down for every caller of the provider until
 /// its `Retry-After`, after which the requests that queued up are released at the learned rate, not all at once.
 struct ProviderPacing: Sendable {
-  static let probeStartRate = 2000.0
-  static let probeCapacity = 16.0
+  /// The probe trades refusals against ramp-up: what it sends while the first refusal travels back (tens of
+  /// milliseconds on a busy machine) is refused too, and a provider without limits waits about 0.1 s once for
+  /// its first 64 requests to go out.
+  static let probeStartRate = 500.0
+  static let probeCapacity = 8.0
   static let probeGrowth = 1.02
   static let probeUnlimited = 100_000.0
   /// Cool-down after a 429 that said nothing about when to come back.
@@ -154,13 +157,17 @@ struct ProviderPacing: Sendable {
 
     if var current = episode, permit.sequence <= current.startSequence {
       // Part of the burst that was already in flight when the episode began.
+      let end = max(requests.time, coolDownEnd)
       if permit.sequence > current.windowLow && permit.sequence <= current.windowHigh {
         current.rejectionsInWindow += 1
         episode = current
         estimate(from: current)
         applyLimits(now: now)
+        // Slots booked under the higher estimate would all go out when the cool-down ends: void them.
+        invalidateReservations(now: now)
+        requests.level = min(requests.capacity, requests.rate * (end - current.startTime) - Self.safetyMargin)
       }
-      if coolDownEnd > requests.time { requests.time = coolDownEnd }
+      requests.time = end
       return
     }
 

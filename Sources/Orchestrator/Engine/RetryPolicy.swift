@@ -23,8 +23,12 @@ public struct RetryPolicy: Codable, Sendable, Equatable {
   /// The wait before attempt `failedAttempt + 1`: uniform in `0...min(max, base * 2^(failedAttempt-1))`
   /// ("full jitter", which spreads a burst of failures instead of retrying them in lockstep),
   /// but at least `retryAfter` when the provider sent one.
-  func delay(afterAttempt failedAttempt: Int, retryAfter: Double?, unit: Double) -> Double {
-    let exponent = Double(max(0, min(failedAttempt - 1, 62)))
+  ///
+  /// A refusal for rate (`rateLimited`) does not escalate: the rate limiter's provider-wide cool-down and pacing
+  /// already slow every caller down, and growing backoff on top would only leave a few calls straggling far
+  /// behind the rest.
+  func delay(afterAttempt failedAttempt: Int, retryAfter: Double?, rateLimited: Bool = false, unit: Double) -> Double {
+    let exponent = Double(max(0, min(rateLimited ? 0 : failedAttempt - 1, 62)))
     let ceiling = min(maxDelaySeconds, baseDelaySeconds * pow(2, exponent))
     let jittered = ceiling * min(max(unit, 0), 1)
     return max(jittered, retryAfter ?? 0)
