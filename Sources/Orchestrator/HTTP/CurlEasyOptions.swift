@@ -34,10 +34,10 @@ struct CurlEasyOptions {
   func set(_ option: Int32, bytes: Data) throws(HTTPError) {
     // An empty Data may have no base address; libcurl still needs a valid pointer, or it
     // would fall back to reading the body from stdin.
-    let placeholder: [UInt8] = [0]
+    let validPointerForEmptyBody: [UInt8] = [0]
     let code = bytes.withUnsafeBytes { buffer in
       if let base = buffer.baseAddress { return ccurl_easy_setopt_ptr(easy, option, base) }
-      return placeholder.withUnsafeBytes { ccurl_easy_setopt_ptr(easy, option, $0.baseAddress) }
+      return validPointerForEmptyBody.withUnsafeBytes { ccurl_easy_setopt_ptr(easy, option, $0.baseAddress) }
     }
     try check(option, code)
   }
