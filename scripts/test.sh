@@ -3,6 +3,7 @@
 # and the Python suites. Installs what it needs on a fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
 
 say() { printf '== %s\n' "$*" >&2; }
 
