@@ -2,8 +2,12 @@
 #include "CCurl.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 // curl_global_init flags: CURL_GLOBAL_SSL | CURL_GLOBAL_WIN32.
 #define CCURL_GLOBAL_DEFAULT 3
@@ -33,9 +37,8 @@ static struct {
   int (*multi_setopt)(ccurl_multi *, int, ...);
   int (*multi_add_handle)(ccurl_multi *, ccurl_easy *);
   int (*multi_remove_handle)(ccurl_multi *, ccurl_easy *);
-  int (*multi_perform)(ccurl_multi *, int *);
-  int (*multi_poll)(ccurl_multi *, void *, unsigned int, int, int *);
-  int (*multi_wakeup)(ccurl_multi *);
+  int (*multi_socket_action)(ccurl_multi *, int, int, int *);
+  int (*multi_assign)(ccurl_multi *, int, void *);
   ccurl_message *(*multi_info_read)(ccurl_multi *, int *);
   int (*multi_cleanup)(ccurl_multi *);
   const char *(*multi_strerror)(int);
@@ -50,7 +53,7 @@ static void *resolve(void *library, const char *name) {
   void *symbol = dlsym(library, name);
   if (symbol == NULL && load_error == NULL) {
     snprintf(load_error_buffer, sizeof load_error_buffer,
-             "libcurl lacks %s (curl_multi_poll and curl_multi_wakeup need libcurl 7.68 or newer)", name);
+             "libcurl lacks %s (the multi socket interface needs libcurl 7.16 or newer)", name);
     load_error = load_error_buffer;
   }
   return symbol;
@@ -83,9 +86,8 @@ static void load_library(void) {
   curl.multi_setopt = resolve(library, "curl_multi_setopt");
   curl.multi_add_handle = resolve(library, "curl_multi_add_handle");
   curl.multi_remove_handle = resolve(library, "curl_multi_remove_handle");
-  curl.multi_perform = resolve(library, "curl_multi_perform");
-  curl.multi_poll = resolve(library, "curl_multi_poll");
-  curl.multi_wakeup = resolve(library, "curl_multi_wakeup");
+  curl.multi_socket_action = resolve(library, "curl_multi_socket_action");
+  curl.multi_assign = resolve(library, "curl_multi_assign");
   curl.multi_info_read = resolve(library, "curl_multi_info_read");
   curl.multi_cleanup = resolve(library, "curl_multi_cleanup");
   curl.multi_strerror = resolve(library, "curl_multi_strerror");
@@ -168,16 +170,24 @@ int ccurl_multi_remove_handle(ccurl_multi *multi, ccurl_easy *easy) {
   return loaded ? curl.multi_remove_handle(multi, easy) : CCURLM_INTERNAL_ERROR;
 }
 
-int ccurl_multi_perform(ccurl_multi *multi, int *running_handles) {
-  return loaded ? curl.multi_perform(multi, running_handles) : CCURLM_INTERNAL_ERROR;
+int ccurl_multi_setopt_ptr(ccurl_multi *multi, int option, const void *value) {
+  return loaded ? curl.multi_setopt(multi, option, value) : CCURLM_INTERNAL_ERROR;
 }
 
-int ccurl_multi_poll(ccurl_multi *multi, int timeout_ms, int *ready_descriptors) {
-  return loaded ? curl.multi_poll(multi, NULL, 0, timeout_ms, ready_descriptors) : CCURLM_INTERNAL_ERROR;
+int ccurl_multi_setopt_socket_callback(ccurl_multi *multi, ccurl_socket_callback callback) {
+  return loaded ? curl.multi_setopt(multi, CCURLMOPT_SOCKETFUNCTION, callback) : CCURLM_INTERNAL_ERROR;
 }
 
-int ccurl_multi_wakeup(ccurl_multi *multi) {
-  return loaded ? curl.multi_wakeup(multi) : CCURLM_INTERNAL_ERROR;
+int ccurl_multi_setopt_timer_callback(ccurl_multi *multi, ccurl_timer_callback callback) {
+  return loaded ? curl.multi_setopt(multi, CCURLMOPT_TIMERFUNCTION, callback) : CCURLM_INTERNAL_ERROR;
+}
+
+int ccurl_multi_socket_action(ccurl_multi *multi, int socket, int ev_bitmask, int *running_handles) {
+  return loaded ? curl.multi_socket_action(multi, socket, ev_bitmask, running_handles) : CCURLM_INTERNAL_ERROR;
+}
+
+int ccurl_multi_assign(ccurl_multi *multi, int socket, void *socketp) {
+  return loaded ? curl.multi_assign(multi, socket, socketp) : CCURLM_INTERNAL_ERROR;
 }
 
 int ccurl_multi_info_read_done(ccurl_multi *multi, ccurl_easy **easy, int *result) {
@@ -200,4 +210,61 @@ int ccurl_multi_cleanup(ccurl_multi *multi) {
 
 const char *ccurl_multi_strerror(int code) {
   return loaded ? curl.multi_strerror(code) : "libcurl is not loaded";
+}
+
+// MARK: - epoll and eventfd
+
+int ccurl_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int ccurl_epoll_watch(int epfd, int fd, int what, int known) {
+  if (what == CCURL_POLL_REMOVE) {
+    // ENOENT or EBADF: libcurl may already have closed the socket, which drops it from epoll.
+    return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL) == 0 ? 0 : errno;
+  }
+  struct epoll_event event = {0};
+  // Level-triggered: whatever libcurl leaves unread is reported again on the next wait.
+  if (what & CCURL_POLL_IN) event.events |= EPOLLIN;
+  if (what & CCURL_POLL_OUT) event.events |= EPOLLOUT;
+  event.data.fd = fd;
+  int first = known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (epoll_ctl(epfd, first, fd, &event) == 0) return 0;
+  // The guess was wrong: a socket libcurl reopened under the same number, or one epoll dropped.
+  int second = known ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+  if ((errno == ENOENT || errno == EEXIST) && epoll_ctl(epfd, second, fd, &event) == 0) return 0;
+  return errno;
+}
+
+int ccurl_epoll_wait(int epfd, ccurl_ready_descriptor *ready, int capacity, int timeout_ms) {
+  enum { batch = 256 };
+  struct epoll_event events[batch];
+  if (capacity > batch) capacity = batch;
+  int count = epoll_wait(epfd, events, capacity, timeout_ms);
+  if (count < 0) return errno == EINTR ? 0 : -1;
+  for (int i = 0; i < count; i++) {
+    uint32_t flags = events[i].events;
+    int mask = 0;
+    if (flags & EPOLLIN) mask |= CCURL_CSELECT_IN;
+    if (flags & EPOLLOUT) mask |= CCURL_CSELECT_OUT;
+    ready[i].fd = events[i].data.fd;
+    ready[i].events = mask;
+  }
+  return count;
+}
+
+int ccurl_eventfd_create(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+int ccurl_eventfd_signal(int fd) {
+  uint64_t one = 1;
+  for (;;) {
+    if (write(fd, &one, sizeof one) == (ssize_t)sizeof one) return 0;
+    // EAGAIN: the counter is saturated, so the descriptor is readable anyway.
+    if (errno == EAGAIN) return 0;
+    if (errno != EINTR) return errno;
+  }
+}
+
+void ccurl_eventfd_reset(int fd) {
+  uint64_t count;
+  while (read(fd, &count, sizeof count) < 0 && errno == EINTR) {
+  }
 }

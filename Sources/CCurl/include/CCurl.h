@@ -79,9 +79,33 @@ typedef size_t (*ccurl_data_callback)(char *buffer, size_t size, size_t count, v
 
 // MARK: - CURLMcode and CURLMoption (multi)
 #define CCURLM_OK 0
+#define CCURLMOPT_SOCKETFUNCTION 20001
+#define CCURLMOPT_SOCKETDATA 10002
+#define CCURLMOPT_TIMERFUNCTION 20004
+#define CCURLMOPT_TIMERDATA 10005
 #define CCURLMOPT_MAXCONNECTS 6
 #define CCURLMOPT_MAX_HOST_CONNECTIONS 7
 #define CCURLMOPT_MAX_TOTAL_CONNECTIONS 13
+
+// MARK: - Multi socket interface (curl_multi_socket_action)
+/// What CURLMOPT_SOCKETFUNCTION asks the application to wait for on a socket.
+#define CCURL_POLL_NONE 0
+#define CCURL_POLL_IN 1
+#define CCURL_POLL_OUT 2
+#define CCURL_POLL_INOUT 3
+#define CCURL_POLL_REMOVE 4
+/// The socket argument of curl_multi_socket_action meaning "curl's timer expired" (CURL_SOCKET_BAD).
+#define CCURL_SOCKET_TIMEOUT (-1)
+/// The ev_bitmask of curl_multi_socket_action: what happened on the socket (0: let libcurl look).
+#define CCURL_CSELECT_IN 1
+#define CCURL_CSELECT_OUT 2
+#define CCURL_CSELECT_ERR 4
+
+/// curl_socket_callback (CURLMOPT_SOCKETFUNCTION); curl_socket_t is an int on Linux. Returns 0, or -1 on error.
+typedef int (*ccurl_socket_callback)(ccurl_easy *easy, int socket, int what, void *userp, void *socketp);
+/// curl_multi_timer_callback (CURLMOPT_TIMERFUNCTION): timeout_ms is -1 to delete the timer,
+/// 0 to act as soon as possible, otherwise the delay. Returns 0, or -1 on error.
+typedef int (*ccurl_timer_callback)(ccurl_multi *multi, long timeout_ms, void *userp);
 
 /// Loads libcurl and runs curl_global_init, once per process (thread-safe).
 /// Returns NULL on success, otherwise a message saying what failed; every later call returns the same.
@@ -109,15 +133,40 @@ ccurl_multi *ccurl_multi_init(void);
 int ccurl_multi_setopt_long(ccurl_multi *multi, int option, long value);
 int ccurl_multi_add_handle(ccurl_multi *multi, ccurl_easy *easy);
 int ccurl_multi_remove_handle(ccurl_multi *multi, ccurl_easy *easy);
-int ccurl_multi_perform(ccurl_multi *multi, int *running_handles);
-/// curl_multi_poll without extra descriptors: waits for socket activity, libcurl's own timers,
-/// ccurl_multi_wakeup, or timeout_ms, whichever comes first.
-int ccurl_multi_poll(ccurl_multi *multi, int timeout_ms, int *ready_descriptors);
-/// Interrupts a ccurl_multi_poll from any thread.
-int ccurl_multi_wakeup(ccurl_multi *multi);
+int ccurl_multi_setopt_ptr(ccurl_multi *multi, int option, const void *value);
+int ccurl_multi_setopt_socket_callback(ccurl_multi *multi, ccurl_socket_callback callback);
+int ccurl_multi_setopt_timer_callback(ccurl_multi *multi, ccurl_timer_callback callback);
+/// Tells libcurl that `socket` saw the events in ev_bitmask (CCURL_CSELECT_*), or with
+/// CCURL_SOCKET_TIMEOUT that its timer expired. Transfers run only inside this call.
+int ccurl_multi_socket_action(ccurl_multi *multi, int socket, int ev_bitmask, int *running_handles);
+/// Attaches `socketp` to a socket libcurl has announced; it comes back as the callback's socketp.
+int ccurl_multi_assign(ccurl_multi *multi, int socket, void *socketp);
 /// Reads one finished transfer: returns 1 and fills easy and result, or 0 when none is queued.
 int ccurl_multi_info_read_done(ccurl_multi *multi, ccurl_easy **easy, int *result);
 int ccurl_multi_cleanup(ccurl_multi *multi);
 const char *ccurl_multi_strerror(int code);
+
+// MARK: - epoll and eventfd (Linux; Swift's Glibc module exports neither header)
+/// epoll_create1(EPOLL_CLOEXEC): returns the descriptor, or -1 with errno set.
+int ccurl_epoll_create(void);
+/// Makes epoll watch `fd` for what CURLMOPT_SOCKETFUNCTION asked (CCURL_POLL_IN, _OUT, _INOUT;
+/// NONE watches errors only), or forget it (CCURL_POLL_REMOVE). `known` says whether `fd` was
+/// added before; a wrong guess costs one more syscall. Returns 0, or an errno value.
+int ccurl_epoll_watch(int epfd, int fd, int what, int known);
+/// One descriptor epoll found ready; `events` is a CCURL_CSELECT_* mask (0 on error or hang-up
+/// alone, so libcurl checks the socket itself).
+typedef struct {
+  int fd;
+  int events;
+} ccurl_ready_descriptor;
+/// epoll_wait: fills up to `capacity` entries and returns how many; 0 on timeout or EINTR,
+/// -1 with errno set on any other failure. timeout_ms -1 waits without limit.
+int ccurl_epoll_wait(int epfd, ccurl_ready_descriptor *ready, int capacity, int timeout_ms);
+/// eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC): returns the descriptor, or -1 with errno set.
+int ccurl_eventfd_create(void);
+/// Makes an eventfd readable (from any thread). Returns 0, or an errno value.
+int ccurl_eventfd_signal(int fd);
+/// Makes an eventfd unreadable again.
+void ccurl_eventfd_reset(int fd);
 
 #endif

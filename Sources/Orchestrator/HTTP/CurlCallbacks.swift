@@ -1,6 +1,6 @@
 import CCurl
 
-/// The C callbacks libcurl calls from inside `curl_multi_perform` on the loop thread.
+/// The C callbacks libcurl calls from inside `curl_multi_socket_action` on the loop thread.
 /// Their userdata is an unretained `CurlTransfer` (see `CurlTransfer.makeEasyHandle`).
 enum CurlCallbacks {
   /// CURLOPT_WRITEFUNCTION: a chunk of response body. Returning less than the size aborts the transfer.

@@ -1,24 +1,31 @@
 import CCurl
 import Foundation
+import Glibc
 import Synchronization
 
 /// One thread driving one libcurl multi handle: every transfer of a `CurlHTTPClient` runs here.
 ///
-/// The thread sleeps in `curl_multi_poll` (no CPU while waiting) until a socket is ready, a
-/// deadline is due, or another thread queues work and calls `curl_multi_wakeup`. Connections
+/// The loop uses libcurl's event-driven interface: libcurl says which sockets to watch
+/// (CURLMOPT_SOCKETFUNCTION, kept in an epoll set) and when to call it back (CURLMOPT_TIMERFUNCTION),
+/// and the thread hands it exactly the sockets epoll found ready (`curl_multi_socket_action`), so
+/// the cost of a wake-up does not grow with the number of transfers. The thread sleeps in
+/// `epoll_wait` (no CPU while waiting) until a socket is ready, libcurl's timer or a deadline is
+/// due, or another thread queues work and signals the eventfd in the same epoll set. Connections
 /// are kept in the multi handle's cache and reused by later transfers to the same host.
 final class CurlMultiLoop: @unchecked Sendable {
-  // @unchecked Sendable: `inbox` is a Mutex; `multi` is written once before the thread starts and
-  // only read after; `active` and `deadlineLowerBound` are touched by the loop thread alone.
+  // @unchecked Sendable: `inbox` is a Mutex; `multi`, `epoll` and `wakeDescriptor` are written once
+  // before the thread starts and only read after; `active`, `deadlineLowerBound`, `curlTimer` and
+  // `unwatchable` are touched by the loop thread alone (libcurl runs the callbacks on that thread).
 
   /// Work other threads hand to the loop thread.
   private struct Inbox {
-    /// Set when the thread is started; used to wake it.
-    var multi: OpaquePointer?
+    /// The eventfd that wakes the loop thread; set when the thread is started.
+    var wakeDescriptor: Int32?
     /// After this, the multi handle is gone and nothing may be queued or woken.
     var closed = false
     var shutdownRequested = false
-    /// A wakeup has been sent and the loop has not drained the inbox since (avoids redundant syscalls).
+    /// The eventfd has been signalled and the loop has not drained the inbox since (avoids
+    /// redundant syscalls). The eventfd is readable exactly while this is true.
     var wakeupPending = false
     var additions: [CurlTransfer] = []
     var cancellations: [CurlTransfer] = []
@@ -27,14 +34,25 @@ final class CurlMultiLoop: @unchecked Sendable {
   private let inbox = Mutex(Inbox())
   private let caFile: String?
   private var multi: OpaquePointer?
+  /// The epoll set holding libcurl's sockets and `wakeDescriptor`.
+  private var epoll: Int32 = -1
+  private var wakeDescriptor: Int32 = -1
   /// Transfers inside the multi handle, by easy handle. This table owns them while libcurl runs them.
   private var active: [OpaquePointer: CurlTransfer] = [:]
   /// No active transfer can time out before this. Arriving bytes only push deadlines later, so the
   /// loop rescans its transfers only once this has passed, not on every wakeup.
   private var deadlineLowerBound: ContinuousClock.Instant?
+  /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`, as its timer callback said.
+  private var curlTimer: ContinuousClock.Instant?
+  /// Transfers whose socket epoll refused to watch (they would never progress), with the errno.
+  private var unwatchable: [(OpaquePointer, Int32)] = []
 
   /// The longest sleep when no deadline is near; any new work wakes the thread earlier.
   private static let idlePollMilliseconds: Int32 = 60_000
+  /// How many ready descriptors one `epoll_wait` reports at most.
+  private static let readyCapacity = 256
+  /// What `curl_multi_assign` attaches to a socket once it is in the epoll set.
+  private static var watchedMarker: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: 1) }
 
   init(caFile: String?) {
     self.caFile = caFile
@@ -48,11 +66,12 @@ final class CurlMultiLoop: @unchecked Sendable {
       guard !inbox.closed, !inbox.shutdownRequested else {
         return .transferFailed("the HTTP client has shut down")
       }
-      if inbox.multi == nil {
-        guard let multi = startThread() else {
-          return .transferFailed("curl_multi_init failed")
+      if inbox.wakeDescriptor == nil {
+        do throws(HTTPError) {
+          inbox.wakeDescriptor = try startThread()
+        } catch {
+          return error
         }
-        inbox.multi = multi
       }
       inbox.additions.append(transfer)
       Self.wake(&inbox)
@@ -64,7 +83,7 @@ final class CurlMultiLoop: @unchecked Sendable {
   /// Asks the loop to abort a transfer whose consumer went away.
   func cancel(_ transfer: CurlTransfer) {
     inbox.withLock { inbox in
-      guard !inbox.closed, inbox.multi != nil else { return }
+      guard !inbox.closed, inbox.wakeDescriptor != nil else { return }
       inbox.cancellations.append(transfer)
       Self.wake(&inbox)
     }
@@ -75,7 +94,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     inbox.withLock { inbox in
       guard !inbox.closed else { return }
       inbox.shutdownRequested = true
-      if inbox.multi == nil {
+      if inbox.wakeDescriptor == nil {
         inbox.closed = true
       } else {
         Self.wake(&inbox)
@@ -83,23 +102,83 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
   }
 
-  /// Called with the lock held, so the loop cannot clean up the multi handle meanwhile.
+  /// Called with the lock held, so the loop cannot close the eventfd meanwhile.
   private static func wake(_ inbox: inout Inbox) {
-    guard !inbox.wakeupPending, let multi = inbox.multi else { return }
+    guard !inbox.wakeupPending, let wakeDescriptor = inbox.wakeDescriptor else { return }
     inbox.wakeupPending = true
-    _ = ccurl_multi_wakeup(multi)
+    _ = ccurl_eventfd_signal(wakeDescriptor)
   }
 
-  /// Creates the multi handle and starts the thread (called once, with the lock held).
-  private func startThread() -> OpaquePointer? {
-    guard let multi = ccurl_multi_init() else { return nil }
+  /// Creates the epoll set, the eventfd and the multi handle, then starts the thread (called once,
+  /// with the lock held). Returns the eventfd.
+  private func startThread() throws(HTTPError) -> Int32 {
+    let epoll = ccurl_epoll_create()
+    guard epoll >= 0 else { throw .transferFailed("epoll_create1: \(Self.describe(errno: errno))") }
+    let wakeDescriptor = ccurl_eventfd_create()
+    guard wakeDescriptor >= 0 else {
+      let error = errno
+      Glibc.close(epoll)
+      throw .transferFailed("eventfd: \(Self.describe(errno: error))")
+    }
+    let watchError = ccurl_epoll_watch(epoll, wakeDescriptor, CCURL_POLL_IN, 0)
+    guard watchError == 0, let multi = ccurl_multi_init() else {
+      Glibc.close(wakeDescriptor)
+      Glibc.close(epoll)
+      throw .transferFailed(watchError == 0 ? "curl_multi_init failed" : "epoll_ctl: \(Self.describe(errno: watchError))")
+    }
     // No per-host or total connection cap: parallel agents talk to one provider host at once.
     _ = ccurl_multi_setopt_long(multi, CCURLMOPT_MAX_HOST_CONNECTIONS, 0)
     _ = ccurl_multi_setopt_long(multi, CCURLMOPT_MAX_TOTAL_CONNECTIONS, 0)
+    // The thread keeps `self` alive for as long as libcurl can call these back.
+    let userdata = Unmanaged.passUnretained(self).toOpaque()
+    let codes = [
+      ccurl_multi_setopt_socket_callback(multi, Self.socketCallback),
+      ccurl_multi_setopt_ptr(multi, CCURLMOPT_SOCKETDATA, userdata),
+      ccurl_multi_setopt_timer_callback(multi, Self.timerCallback),
+      ccurl_multi_setopt_ptr(multi, CCURLMOPT_TIMERDATA, userdata),
+    ]
+    // Without these callbacks no transfer could ever progress.
+    if let failure = codes.first(where: { $0 != CCURLM_OK }) {
+      _ = ccurl_multi_cleanup(multi)
+      Glibc.close(wakeDescriptor)
+      Glibc.close(epoll)
+      throw .transferFailed("curl_multi_setopt: \(CurlLibrary.describe(multiCode: failure))")
+    }
     OpenFileLimit.raiseToHardLimit()
     self.multi = multi
+    self.epoll = epoll
+    self.wakeDescriptor = wakeDescriptor
     Thread { [self] in run() }.start()
-    return multi
+    return wakeDescriptor
+  }
+
+  // MARK: libcurl callbacks (loop thread, inside a multi call)
+
+  /// CURLMOPT_SOCKETFUNCTION: watch a socket for what libcurl waits for, or stop watching it.
+  private static let socketCallback: ccurl_socket_callback = { easy, socket, what, userdata, socketData in
+    guard let userdata else { return 0 }
+    let loop = Unmanaged<CurlMultiLoop>.fromOpaque(userdata).takeUnretainedValue()
+    loop.watch(socket, for: what, known: socketData != nil, by: easy)
+    // Never -1: that would make libcurl declare the whole multi handle dead.
+    return 0
+  }
+
+  /// CURLMOPT_TIMERFUNCTION: when to call `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` next.
+  private static let timerCallback: ccurl_timer_callback = { _, milliseconds, userdata in
+    guard let userdata else { return 0 }
+    let loop = Unmanaged<CurlMultiLoop>.fromOpaque(userdata).takeUnretainedValue()
+    loop.curlTimer = milliseconds < 0 ? nil : .now + .milliseconds(milliseconds)
+    return 0
+  }
+
+  private func watch(_ socket: Int32, for what: Int32, known: Bool, by easy: OpaquePointer?) {
+    let error = ccurl_epoll_watch(epoll, socket, what, known ? 1 : 0)
+    guard what != CCURL_POLL_REMOVE else { return }  // A socket already closed is gone from epoll anyway.
+    guard error == 0 else {
+      if let easy { unwatchable.append((easy, error)) }
+      return
+    }
+    if !known, let multi { _ = ccurl_multi_assign(multi, socket, Self.watchedMarker) }
   }
 
   // MARK: Loop thread
@@ -108,10 +187,16 @@ final class CurlMultiLoop: @unchecked Sendable {
     // A new thread inherits its creator's name (often a concurrency pool thread's); name it for `top -H`.
     Thread.current.name = "baton.http"
     guard let multi else { return }
+    let ready = UnsafeMutablePointer<ccurl_ready_descriptor>.allocate(capacity: Self.readyCapacity)
+    defer { ready.deallocate() }
     while true {
       let (additions, cancellations, stopping) = inbox.withLock { inbox in
-        inbox.wakeupPending = false
-        // Once closed is set under the lock, no other thread touches the multi handle again.
+        if inbox.wakeupPending {
+          // Under the lock, so no signal can slip in between the reset and the drain.
+          ccurl_eventfd_reset(wakeDescriptor)
+          inbox.wakeupPending = false
+        }
+        // Once closed is set under the lock, no other thread touches the eventfd again.
         if inbox.shutdownRequested { inbox.closed = true }
         defer {
           inbox.additions = []
@@ -126,20 +211,43 @@ final class CurlMultiLoop: @unchecked Sendable {
       for transfer in additions { attach(transfer, to: multi) }
       for transfer in cancellations { detach(transfer, from: multi, failing: nil) }
 
-      var running: Int32 = 0
-      let performCode = ccurl_multi_perform(multi, &running)
-      if performCode != CCURLM_OK {
-        failAll(in: multi, .transferFailed("curl_multi_perform: \(CurlLibrary.describe(multiCode: performCode))"))
-      }
+      fireCurlTimerIfDue(multi)
       collectFinished(from: multi)
       let nextDeadline = enforceDeadlines(in: multi)
 
-      var ready: Int32 = 0
-      let pollCode = ccurl_multi_poll(multi, Self.milliseconds(until: nextDeadline), &ready)
-      if pollCode != CCURLM_OK {
-        failAll(in: multi, .transferFailed("curl_multi_poll: \(CurlLibrary.describe(multiCode: pollCode))"))
+      let wakeAt: ContinuousClock.Instant? =
+        switch (curlTimer, nextDeadline) {
+        case (let timer?, let deadline?): min(timer, deadline)
+        case (let timer?, nil): timer
+        case (nil, let deadline): deadline
+        }
+      let count = ccurl_epoll_wait(epoll, ready, Int32(Self.readyCapacity), Self.milliseconds(until: wakeAt))
+      if count < 0 {
+        failAll(in: multi, .transferFailed("epoll_wait: \(Self.describe(errno: errno))"))
+        continue
+      }
+      for index in 0..<Int(count) where ready[index].fd != wakeDescriptor {
+        act(on: ready[index].fd, events: ready[index].events, in: multi)
       }
     }
+  }
+
+  /// Lets libcurl run the transfers on `socket` (or, for CCURL_SOCKET_TIMEOUT, those whose timer expired).
+  private func act(on socket: Int32, events: Int32, in multi: OpaquePointer) {
+    var running: Int32 = 0
+    let code = ccurl_multi_socket_action(multi, socket, events, &running)
+    if code != CCURLM_OK {
+      failAll(in: multi, .transferFailed("curl_multi_socket_action: \(CurlLibrary.describe(multiCode: code))"))
+    }
+    failUnwatchable(in: multi)
+  }
+
+  private func fireCurlTimerIfDue(_ multi: OpaquePointer) {
+    guard let timer = curlTimer, timer <= .now else { return }
+    // A timeout action makes libcurl announce its next timer again, even an unchanged one (it
+    // clears its memory of the last announcement), so no callback during it means no timer.
+    curlTimer = nil
+    act(on: CCURL_SOCKET_TIMEOUT, events: 0, in: multi)
   }
 
   private func attach(_ transfer: CurlTransfer, to multi: OpaquePointer) {
@@ -183,6 +291,14 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
   }
 
+  /// Fails the transfers whose socket could not be watched; they would otherwise wait forever.
+  private func failUnwatchable(in multi: OpaquePointer) {
+    while let (easy, error) = unwatchable.popLast() {
+      guard let transfer = active[easy] else { continue }
+      detach(transfer, from: multi, failing: .transferFailed("epoll_ctl: \(Self.describe(errno: error))"))
+    }
+  }
+
   /// Fails the transfers whose idle or total timeout has passed; returns when the loop must next look.
   private func enforceDeadlines(in multi: OpaquePointer) -> ContinuousClock.Instant? {
     let now = ContinuousClock.now
@@ -210,10 +326,17 @@ final class CurlMultiLoop: @unchecked Sendable {
     let error = HTTPError.transferFailed("the HTTP client has shut down")
     failAll(in: multi, error)
     for transfer in unstarted { transfer.fail(error) }
+    // libcurl may still report sockets removed while it closes its cached connections.
     _ = ccurl_multi_cleanup(multi)
+    Glibc.close(wakeDescriptor)
+    Glibc.close(epoll)
   }
 
-  /// The poll timeout: up to the deadline, rounded up so the thread never wakes just too early.
+  private static func describe(errno code: Int32) -> String {
+    String(cString: strerror(code))
+  }
+
+  /// The wait timeout: up to the deadline, rounded up so the thread never wakes just too early.
   private static func milliseconds(until deadline: ContinuousClock.Instant?) -> Int32 {
     guard let deadline else { return idlePollMilliseconds }
     let remaining = ContinuousClock.now.duration(to: deadline)

@@ -4,7 +4,7 @@ import Foundation
 /// One request in flight: its libcurl easy handle, the stream it feeds, and its timeout clocks.
 ///
 /// Created on the caller's thread, then handed to the loop thread, which alone touches it from
-/// then on: it builds the easy handle, runs the callbacks (inside `curl_multi_perform`), checks
+/// then on: it builds the easy handle, runs the callbacks (inside `curl_multi_socket_action`), checks
 /// the deadlines and completes it.
 final class CurlTransfer: @unchecked Sendable {
   // @unchecked Sendable: after `CurlMultiLoop.submit` hands it over, only the loop thread reads or
@@ -88,7 +88,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
   }
 
-  // MARK: Callbacks (loop thread, inside curl_multi_perform)
+  // MARK: Callbacks (loop thread, inside curl_multi_socket_action)
 
   /// Takes one header line. Returns false to make libcurl abort the transfer.
   func receiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Bool {

@@ -16,8 +16,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
   /// The first value for `name`, compared case-insensitively.
   public subscript(name: String) -> String? {
-    let wanted = name.lowercased()
-    return fields.first { $0.name.lowercased() == wanted }?.value
+    fields.first { Self.namesMatch($0.name, name) }?.value
   }
 
   /// Appends a field, keeping any existing ones with the same name.
@@ -27,9 +26,20 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
   /// Replaces every field named `name` with one field.
   public mutating func set(_ name: String, _ value: String) {
-    let wanted = name.lowercased()
-    fields.removeAll { $0.name.lowercased() == wanted }
+    fields.removeAll { Self.namesMatch($0.name, name) }
     fields.append((name: name, value: value))
+  }
+
+  /// Whether two names are equal once lowercased. Header names are ASCII tokens, which are compared
+  /// byte by byte without allocating; anything else falls back to `lowercased()`.
+  static func namesMatch(_ first: String, _ second: String) -> Bool {
+    let (left, right) = (first.utf8, second.utf8)
+    guard left.allSatisfy({ $0 < 0x80 }), right.allSatisfy({ $0 < 0x80 }) else {
+      return first.lowercased() == second.lowercased()
+    }
+    // ASCII letters differ from their lowercase form by one bit, 0x20.
+    func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte }
+    return left.count == right.count && zip(left, right).allSatisfy { lower($0) == lower($1) }
   }
 
   public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
