@@ -151,6 +151,15 @@ struct ProviderTransport: Sendable {
   }
 
   /// Classifies (if needed) and redacts any error; `CancellationError` is returned unchanged.
+  /// Builds a request with `build`, turning a failure into the classified, redacted error callers expect.
+  func prepare(_ build: () throws -> HTTPRequest) throws -> HTTPRequest {
+    do {
+      return try build()
+    } catch {
+      throw normalize(error)
+    }
+  }
+
   func normalize(_ error: any Error, status: Int? = nil) -> any Error {
     if error is CancellationError { return error }
     var classified = classifier.error(forTransport: error)

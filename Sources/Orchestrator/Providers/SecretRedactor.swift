@@ -2,7 +2,7 @@
 /// Provider error bodies sometimes echo the key they rejected ("Incorrect API key provided: sk-..."),
 /// and transport errors may quote URLs or headers, so every outgoing message goes through here.
 public struct SecretRedactor: Sendable {
-  public static let placeholder = "[REDACTED]"
+  public static let marker = "[REDACTED]"
 
   /// Longest first, so a key that contains another key is removed whole.
   private let secrets: [String]
@@ -20,7 +20,7 @@ public struct SecretRedactor: Sendable {
   public func redact(_ text: String) -> String {
     var result = text
     for secret in secrets where result.contains(secret) {
-      result = result.replacingOccurrences(of: secret, with: Self.placeholder)
+      result = result.replacingOccurrences(of: secret, with: Self.marker)
     }
     return result
   }

@@ -7,7 +7,7 @@ import Foundation
 /// may echo one. A report is a file meant to be passed around, so anything shaped like an API key, a bearer
 /// token or an auth header is replaced by `[REDACTED]` wherever it appears.
 enum ReportRedaction {
-  static let placeholder = "[REDACTED]"
+  static let marker = SecretRedactor.marker
 
   private struct Rule: @unchecked Sendable {
     // NSRegularExpression is immutable once made and documented as safe to share between threads.
@@ -19,20 +19,20 @@ enum ReportRedaction {
     // Header lines: `Authorization: Bearer …`, `x-api-key: …`, `Cookie: …`.
     (
       #"(?im)\b(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|cookie|set-cookie)([ \t]*:[ \t]*)[^\r\n]+"#,
-      "$1$2\(placeholder)"
+      "$1$2\(marker)"
     ),
-    (#"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}"#, "$1 \(placeholder)"),
+    (#"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}"#, "$1 \(marker)"),
     // `"api_key": "…"`, `secret_access_key=…`, `client_secret: …`.
     (
       #"(?i)\b(api[_-]?key|secret[_-]?access[_-]?key|access[_-]?token|client[_-]?secret|auth[_-]?token)(["']?[ \t]*[:=][ \t]*["']?)[A-Za-z0-9/+_.=-]{12,}"#,
-      "$1$2\(placeholder)"
+      "$1$2\(marker)"
     ),
     // Provider key shapes: OpenAI and Anthropic (`sk-…`), AWS access key ids, Google, GitHub, Slack.
-    (#"\bsk-[A-Za-z0-9_-]{16,}"#, placeholder),
-    (#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#, placeholder),
-    (#"\bAIza[0-9A-Za-z_-]{35}"#, placeholder),
-    (#"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})"#, placeholder),
-    (#"\bxox[abprs]-[A-Za-z0-9-]{10,}"#, placeholder),
+    (#"\bsk-[A-Za-z0-9_-]{16,}"#, marker),
+    (#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#, marker),
+    (#"\bAIza[0-9A-Za-z_-]{35}"#, marker),
+    (#"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})"#, marker),
+    (#"\bxox[abprs]-[A-Za-z0-9-]{10,}"#, marker),
   ].map { pattern, template in
     // The patterns are constants: a failure here is a programming error caught by the first test run.
     Rule(expression: try! NSRegularExpression(pattern: pattern), template: template)

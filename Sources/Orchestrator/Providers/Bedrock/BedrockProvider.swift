@@ -18,12 +18,7 @@ public struct BedrockProvider: LLMProvider {
   public var name: String { settings.name }
 
   public func complete(_ request: ChatRequest) async throws -> ChatResult {
-    let httpRequest: HTTPRequest
-    do {
-      httpRequest = try makeHTTPRequest(for: request, streaming: false)
-    } catch {
-      throw transport.normalize(error)
-    }
+    let httpRequest = try transport.prepare { try makeHTTPRequest(for: request, streaming: false) }
     let output = ForcedToolOutput(outputToolName: request.schema?.name)
     return try await transport.complete(httpRequest, for: request) { response in
       let converse = try transport.decode(BedrockConverseResponse.self, from: response)

@@ -17,12 +17,7 @@ public struct GeminiProvider: LLMProvider {
   public var name: String { settings.name }
 
   public func complete(_ request: ChatRequest) async throws -> ChatResult {
-    let httpRequest: HTTPRequest
-    do {
-      httpRequest = try makeHTTPRequest(for: request, streaming: false)
-    } catch {
-      throw transport.normalize(error)
-    }
+    let httpRequest = try transport.prepare { try makeHTTPRequest(for: request, streaming: false) }
     return try await transport.complete(httpRequest, for: request) { response in
       var builder = GeminiResultBuilder(requestedModel: request.model, classifier: transport.classifier)
       _ = try builder.add(transport.decode(GeminiResponse.self, from: response))

@@ -17,12 +17,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
   public var name: String { settings.name }
 
   public func complete(_ request: ChatRequest) async throws -> ChatResult {
-    let httpRequest: HTTPRequest
-    do {
-      httpRequest = try makeHTTPRequest(for: request, streaming: false)
-    } catch {
-      throw transport.normalize(error)
-    }
+    let httpRequest = try transport.prepare { try makeHTTPRequest(for: request, streaming: false) }
     return try await transport.complete(httpRequest, for: request) { response in
       try result(from: transport.decode(OpenAIChatCompletion.self, from: response), requestedModel: request.model)
     }
