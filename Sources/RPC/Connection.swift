@@ -167,17 +167,18 @@ public final class Connection: Sendable {
 
   private func handleFrame(_ bytes: [UInt8]) {
     let value: JSONValue
+    let idTexts: [Int: [UInt8]]
     do {
-      value = try JSONParser.parse(bytes)
+      (value, idTexts) = try JSONParser.parseMessage(bytes)
     } catch {
       channel.send(OutgoingMessage.errorResponse(id: .null, error: RPCError(.parseError, "parse error: \(error)")))
       return
     }
     if case .array(let elements) = value {
-      handleBatch(elements)
+      handleBatch(elements, idTexts: idTexts)
       return
     }
-    switch IncomingMessage.classify(value) {
+    switch IncomingMessage.classify(value, idText: idTexts[0]) {
     case .failure(let invalid):
       channel.send(OutgoingMessage.errorResponse(id: invalid.id, error: invalid.error))
     case .success(.notification(let method, let params)):
@@ -195,14 +196,14 @@ public final class Connection: Sendable {
   }
 
   /// A batch is answered with one array of the replies to its requests, never with an empty array.
-  private func handleBatch(_ elements: [JSONValue]) {
+  private func handleBatch(_ elements: [JSONValue], idTexts: [Int: [UInt8]]) {
     guard !elements.isEmpty else {
       channel.send(OutgoingMessage.errorResponse(id: .null, error: .invalidRequest("empty batch")))
       return
     }
     var pending: [PendingReply] = []
-    for element in elements {
-      switch IncomingMessage.classify(element) {
+    for (position, element) in elements.enumerated() {
+      switch IncomingMessage.classify(element, idText: idTexts[position]) {
       case .failure(let invalid):
         pending.append(.immediate(OutgoingMessage.errorResponse(id: invalid.id, error: invalid.error)))
       case .success(.notification(let method, let params)):
@@ -293,13 +294,16 @@ public final class Connection: Sendable {
   }
 
   private func initialize(id: RequestID, params: JSONValue?) -> [UInt8] {
+    let parentProcessID: Int32?
+    switch Self.parentProcessID(in: params) {
+    case .success(let processID): parentProcessID = processID
+    case .failure(let error): return OutgoingMessage.errorResponse(id: id, error: error)
+    }
     state.withLock { state in
       state.lifecycle = .running
       state.initializeParams = params
     }
-    if let processID = params?["processId"]?.intValue, processID > 0 {
-      watchParent(processID: Int32(truncatingIfNeeded: processID))
-    }
+    if let parentProcessID { watchParent(processID: parentProcessID) }
     var capabilities = self.capabilities
     capabilities["methods"] = .array(router.methodNames.map(JSONValue.string))
     capabilities["cancellation"] = ["$/cancelRequest", "notifications/cancelled", "$/cancel_request"]
@@ -374,6 +378,23 @@ public final class Connection: Sendable {
     }
   }
 
+  /// Sends a typed notification about one of the client's requests; `params` must encode as an object,
+  /// which goes out with `"requestId"` added: the request's id exactly as the client wrote it.
+  public func notify<Notification: RPCNotification>(
+    _ type: Notification.Type, _ params: Notification.Params, about id: RequestID
+  ) {
+    do {
+      let encoded = try JSONCoding.encode(params)
+      guard encoded.first == UInt8(ascii: "{") else {
+        logger.error("\(type.name) params must be a JSON object")
+        return
+      }
+      channel.send(OutgoingMessage.notification(method: type.name, about: id, encodedParams: encoded))
+    } catch {
+      logger.error("could not encode \(type.name): \(error)")
+    }
+  }
+
   /// `window/logMessage`: a message for the user, shown by editors.
   public func logMessage(_ type: MessageType, _ message: String) {
     notify(method: "window/logMessage", params: ["type": .int(type.rawValue), "message": .string(message)])
@@ -435,6 +456,17 @@ public final class Connection: Sendable {
         await work()
         state.withLock { _ = $0.running.removeValue(forKey: serial) }
       }
+    }
+  }
+
+  /// `initialize`'s `processId`: absent or null, or a pid (1...Int32.max). Anything else is refused
+  /// before the session starts, so the client can send `initialize` again.
+  private static func parentProcessID(in params: JSONValue?) -> Result<Int32?, RPCError> {
+    switch params?["processId"] {
+    case nil, .null?: return .success(nil)
+    case .some(let value):
+      if let pid = value.intValue, let processID = Int32(exactly: pid), processID > 0 { return .success(processID) }
+      return .failure(.invalidParams("invalid params: field 'processId': must be a process id between 1 and \(Int32.max), or null"))
     }
   }
 

@@ -20,7 +20,7 @@ public enum JSONCoding {
     if let raw = (params ?? .null) as? Value { return raw }
     if Value.self == NoParams.self, let none = NoParams() as? Value { return none }
     let source: JSONValue = (params == nil || params == .null) ? .object([:]) : params!
-    return try JSONDecoder().decode(type, from: Data(JSONWriter.bytes(source)))
+    return try JSONValueDecoder().decode(type, from: source)
   }
 
   /// Converts any encodable value to `JSONValue` (for params built from typed structs).

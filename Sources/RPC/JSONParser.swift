@@ -19,6 +19,11 @@ public struct JSONParser {
   private let bytes: UnsafeBufferPointer<UInt8>
   private var index = 0
   private var depth = 0
+  /// Set by `parseMessage`: the raw text of each message's `"id"` is kept, keyed by the message's position.
+  private var capturesIDs = false
+  private var topLevelIndex = 0
+  private var topLevelIsArray = false
+  private var rawIDs: [Int: [UInt8]] = [:]
 
   private init(bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
@@ -40,6 +45,25 @@ public struct JSONParser {
 
   public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
     try parse(Array(text.utf8))
+  }
+
+  /// Parses a JSON-RPC frame and also returns the raw JSON text of its `"id"` (of each element's, for a
+  /// batch, keyed by position; key 0 for a single message), so a reply can echo the id byte for byte even
+  /// when its value has no exact Swift form (`1e400`, `123456789012345678901234567890`, `"\ud800"`).
+  public static func parseMessage<Bytes: ContiguousBytes>(
+    _ data: Bytes
+  ) throws(JSONParseError) -> (value: JSONValue, rawIDs: [Int: [UInt8]]) {
+    let outcome: Result<(JSONValue, [Int: [UInt8]]), JSONParseError> = data.withUnsafeBytes { raw in
+      var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
+      parser.capturesIDs = true
+      do throws(JSONParseError) {
+        let value = try parser.parseDocument()
+        return .success((value, parser.rawIDs))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try outcome.get()
   }
 
   private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -110,7 +134,11 @@ public struct JSONParser {
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
       index += 1
       skipWhitespace()
+      let valueStart = index
       members[key] = try parseValue()
+      if capturesIDs, depth == (topLevelIsArray ? 2 : 1), key == "id" {
+        rawIDs[topLevelIndex] = Array(UnsafeBufferPointer(rebasing: bytes[valueStart..<index]))
+      }
       skipWhitespace()
       guard index < bytes.count else { throw fail("unexpected end of input in object") }
       if bytes[index] == UInt8(ascii: ",") {
@@ -128,6 +156,7 @@ public struct JSONParser {
     defer { depth -= 1 }
     index += 1
     var elements: [JSONValue] = []
+    if depth == 1 { topLevelIsArray = true }
     skipWhitespace()
     if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
       index += 1
@@ -135,6 +164,7 @@ public struct JSONParser {
     }
     while true {
       skipWhitespace()
+      if depth == 1 { topLevelIndex = elements.count }
       elements.append(try parseValue())
       skipWhitespace()
       guard index < bytes.count else { throw fail("unexpected end of input in array") }

@@ -6,12 +6,13 @@ public enum IncomingMessage: Sendable, Equatable {
   case response(id: RequestID, outcome: Result<JSONValue, RPCError>)
 
   /// Classifies one JSON value, or says why it is not a valid message (with the id when one could be read).
-  public static func classify(_ value: JSONValue) -> Result<IncomingMessage, InvalidMessage> {
+  /// `idText` is the id's JSON text as sent (from `JSONParser.parseMessage`), echoed in the reply.
+  public static func classify(_ value: JSONValue, idText: [UInt8]? = nil) -> Result<IncomingMessage, InvalidMessage> {
     guard case .object(let members) = value else {
       return .failure(InvalidMessage(id: .null, error: .invalidRequest("a message must be a JSON object")))
     }
     let rawID = members["id"]
-    let id = rawID.flatMap(RequestID.validated)
+    let id = rawID.flatMap { RequestID.validated($0, text: idText) }
     guard members["jsonrpc"] == .string("2.0") else {
       return .failure(InvalidMessage(id: id ?? .null, error: .invalidRequest("\"jsonrpc\" must be \"2.0\"")))
     }
@@ -56,7 +57,7 @@ public enum OutgoingMessage {
   public static func response(id: RequestID, encodedResult: [UInt8]) -> [UInt8] {
     var bytes: [UInt8] = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
     bytes.reserveCapacity(bytes.count + encodedResult.count + 16)
-    JSONWriter.write(id.value, into: &bytes)
+    id.write(into: &bytes)
     bytes.append(contentsOf: #","result":"#.utf8)
     bytes.append(contentsOf: encodedResult)
     bytes.append(UInt8(ascii: "}"))
@@ -64,7 +65,12 @@ public enum OutgoingMessage {
   }
 
   public static func errorResponse(id: RequestID, error: RPCError) -> [UInt8] {
-    JSONWriter.bytes(.object(["jsonrpc": "2.0", "id": id.value, "error": error.jsonValue]))
+    var bytes: [UInt8] = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
+    id.write(into: &bytes)
+    bytes.append(contentsOf: #","error":"#.utf8)
+    JSONWriter.write(error.jsonValue, into: &bytes)
+    bytes.append(UInt8(ascii: "}"))
+    return bytes
   }
 
   public static func notification(method: String, encodedParams: [UInt8]?) -> [UInt8] {
@@ -78,9 +84,21 @@ public enum OutgoingMessage {
     return bytes
   }
 
+  /// A notification about one of the peer's requests: `"requestId"` (the request's id exactly as the peer
+  /// wrote it) is spliced in as the first member of the already encoded params object.
+  public static func notification(method: String, about id: RequestID, encodedParams: [UInt8]) -> [UInt8] {
+    var params: [UInt8] = Array(#"{"requestId":"#.utf8)
+    params.reserveCapacity(params.count + encodedParams.count + 16)
+    id.write(into: &params)
+    let members = encodedParams.dropFirst()  // past the object's "{"
+    if members.first != UInt8(ascii: "}") { params.append(UInt8(ascii: ",")) }
+    params.append(contentsOf: members)
+    return notification(method: method, encodedParams: params)
+  }
+
   public static func request(id: RequestID, method: String, encodedParams: [UInt8]?) -> [UInt8] {
     var bytes: [UInt8] = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
-    JSONWriter.write(id.value, into: &bytes)
+    id.write(into: &bytes)
     bytes.append(contentsOf: #","method":"#.utf8)
     JSONWriter.writeString(method, into: &bytes)
     if let encodedParams {

@@ -66,8 +66,12 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
       return "invalid params: missing field '\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)'"
     case .typeMismatch(let type, let context):
       let field = path(context.codingPath)
-      if field.isEmpty { return "invalid params: params must be \(Self.jsonTypeName(type))" }
-      return "invalid params: field '\(field)': expected \(Self.jsonTypeName(type))"
+      // `JSONValueDecoder` says what it expected and what it got; other decoders only name a Swift type.
+      let expected =
+        context.debugDescription.hasPrefix("expected ")
+        ? context.debugDescription : "expected \(Self.jsonTypeName(type))"
+      if field.isEmpty { return "invalid params: params must be \(expected.dropFirst("expected ".count))" }
+      return "invalid params: field '\(field)': \(expected)"
     case .valueNotFound(let type, let context):
       return "invalid params: field '\(path(context.codingPath))': expected \(Self.jsonTypeName(type)), got null"
     case .dataCorrupted(let context):

@@ -19,4 +19,12 @@ public struct RequestContext: Sendable {
   public func notify<Notification: RPCNotification>(_ type: Notification.Type, _ params: Notification.Params) {
     connection.notify(type, params)
   }
+
+  /// Sends a notification that belongs to this request: its params object gains `"requestId"`, this
+  /// request's id exactly as the client wrote it, so clients can route it whatever the id's form.
+  public func notifyAboutRequest<Notification: RPCNotification>(
+    _ type: Notification.Type, _ params: Notification.Params
+  ) {
+    connection.notify(type, params, about: id)
+  }
 }

@@ -32,7 +32,7 @@ extension Router {
       let relay = RunProgressRelay(context.progress)
       let approver = ClientPlanApprover(connection: context.connection, timeout: services.approvalTimeout)
       return try await engine.run(request, approver: approver) { event in
-        context.notify(RunEventNotification.self, .init(requestId: context.id.value, event: event))
+        context.notifyAboutRequest(RunEventNotification.self, event)
         relay.observe(event)
       }
     }

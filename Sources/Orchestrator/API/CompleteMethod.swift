@@ -27,9 +27,7 @@ public enum CompleteMethod: RPCMethod {
 
   static func handle(_ params: Params, _ context: RequestContext, models: any ModelResolving) async throws -> ChatResult {
     let messages = try Self.messages(params)
-    if let maxTokens = params.maxTokens, maxTokens < 1 {
-      throw RPCError.invalidParams("invalid params: field 'maxTokens': must be at least 1")
-    }
+    try checkLimits(params)
     let resolved = try models.resolve(params.model)
     let request = ChatRequest(
       model: resolved.reference.model, system: params.system, messages: messages, temperature: params.temperature,
@@ -39,13 +37,24 @@ public enum CompleteMethod: RPCMethod {
     for try await event in resolved.provider.stream(request) {
       switch event {
       case .delta(let text):
-        context.notify(CompleteDeltaNotification.self, .init(requestId: context.id.value, text: text))
+        context.notifyAboutRequest(CompleteDeltaNotification.self, .init(text: text))
       case .done(let result):
         return result
       }
     }
     try Task.checkCancellation()
     throw ProviderError(.malformedResponse, "the stream ended without a final result", provider: resolved.reference.provider)
+  }
+
+  /// The same rules as every engine method: `FieldLimit` for numbers, an object for a schema.
+  private static func checkLimits(_ params: Params) throws {
+    do {
+      try FieldLimit.outputTokens.check(params.maxTokens, field: "maxTokens")
+      try FieldLimit.temperature.check(params.temperature, field: "temperature")
+    } catch {
+      throw error.engineError
+    }
+    try SchemaField.check(params.schema, field: "schema")
   }
 
   private static func messages(_ params: Params) throws -> [ChatMessage] {
@@ -62,9 +71,8 @@ public enum CompleteMethod: RPCMethod {
 public enum CompleteDeltaNotification: RPCNotification {
   public static let name = "complete/delta"
 
+  /// Goes out with `requestId`, the id of the `complete` request this text belongs to.
   public struct Params: Codable, Sendable {
-    /// The id of the `complete` request this text belongs to.
-    public var requestId: JSONValue
     public var text: String
   }
 }

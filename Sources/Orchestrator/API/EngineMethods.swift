@@ -63,22 +63,10 @@ public enum RunsListMethod: RPCMethod {
   }
 }
 
-/// `run/event`: one step of a run, as it happens (`{requestId, runId, seq, type, ...}`).
+/// `run/event`: one step of a run, as it happens (`{requestId, runId, seq, type, ...}`). The event's own
+/// fields go out with the id of the `run` request they belong to (added by `notifyAboutRequest`), so a
+/// client with several runs in flight can route events before it has learnt their run ids.
 public enum RunEventNotification: RPCNotification {
   public static let name = "run/event"
-
-  /// The event's own fields plus the id of the `run` request it belongs to, so a client with several
-  /// runs in flight can route events before it has learnt their run ids.
-  public struct Params: Encodable, Sendable {
-    public var requestId: JSONValue
-    public var event: RunEvent
-
-    private enum CodingKeys: String, CodingKey { case requestId }
-
-    public func encode(to encoder: any Encoder) throws {
-      try event.encode(to: encoder)
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(requestId, forKey: .requestId)
-    }
-  }
+  public typealias Params = RunEvent
 }

@@ -146,6 +146,7 @@ public actor Engine {
   /// Throws `EngineError` (`.planningFailed` after the repairs), `ProviderError` or `CancellationError`.
   public nonisolated func plan(_ request: PlanRequest) async throws -> Plan {
     guard !request.task.isEmpty else { throw EngineError(.invalidRequest, "task must not be empty") }
+    try request.checkLimits()
     let (minimum, maximum) = try Self.subtaskBounds(
       min: request.minSubtasks, max: request.maxSubtasks, default: configuration.maxSubtasks)
     let builder = try PromptBuilder(
@@ -165,6 +166,7 @@ public actor Engine {
   /// Runs one subtask: of a stored plan (its worker sees the outputs of the subtasks it depends on, which must
   /// have results), or a free-standing one. Throws `EngineError`, `ProviderError` or `CancellationError`.
   public nonisolated func runSubtask(_ request: SubtaskRequest) async throws -> SubtaskResult {
+    try request.checkLimits()
     let stored: PlanRecord?
     let subtask: Subtask
     let task: String
@@ -222,6 +224,7 @@ public actor Engine {
   /// Merges results into one answer: a stored plan's (subtasks without a result are named as missing),
   /// or the given ones. Throws `EngineError`, `ProviderError` or `CancellationError`.
   public nonisolated func synthesize(_ request: SynthesisRequest) async throws -> Synthesis {
+    try request.checkLimits()
     let inputs: [SynthesisInput]
     let task: String
     var stored: PlanRecord?
@@ -287,19 +290,8 @@ public actor Engine {
 
   private static func validate(_ request: RunRequest) throws {
     guard !request.task.isEmpty else { throw EngineError(.invalidRequest, "task must not be empty") }
-    if let concurrency = request.concurrency, concurrency < 1 {
-      throw EngineError(.invalidRequest, "concurrency must be at least 1")
-    }
+    try request.checkLimits()
     _ = try subtaskBounds(min: request.minSubtasks, max: request.maxSubtasks, default: 1)
-    if let seconds = request.deadlineSeconds, !(seconds > 0) {
-      throw EngineError(.invalidRequest, "deadlineSeconds must be positive")
-    }
-    if let tokens = request.budget?.maxTokens, tokens < 1 {
-      throw EngineError(.invalidRequest, "budget.maxTokens must be positive")
-    }
-    if let cost = request.budget?.maxCostUSD, !(cost >= 0) {
-      throw EngineError(.invalidRequest, "budget.maxCostUSD must not be negative")
-    }
   }
 
   private static func subtaskBounds(min: Int?, max: Int?, default fallback: Int) throws -> (Int, Int) {

@@ -10,7 +10,7 @@ struct SubtaskWorker: Sendable {
     for subtask: Subtask, dependencies: [(Subtask, String)], builder: PromptBuilder, maxTokens: Int?
   ) throws -> ChatRequest {
     let settings = services.configuration.worker
-    let cap = subtask.constraints?["maxTokens"]?.intValue ?? maxTokens ?? settings.maxTokens
+    let cap = subtask.limits.maxTokens ?? maxTokens ?? settings.maxTokens
     return ChatRequest(
       model: "", system: BuiltInPrompts.workerSystem,
       messages: [.user(try builder.workerPrompt(subtask, dependencies: dependencies))],
@@ -28,7 +28,7 @@ struct SubtaskWorker: Sendable {
       role: .worker, subtaskId: subtask.id,
       candidates: configuration.candidates(for: .worker, requested: requested, subtaskType: subtask.type),
       request: request, stream: stream,
-      attemptTimeout: subtask.constraints?["timeoutSeconds"]?.doubleValue ?? configuration.retry.attemptTimeoutSeconds)
+      attemptTimeout: subtask.limits.timeoutSeconds ?? configuration.retry.attemptTimeoutSeconds)
 
     guard let outputSchema else {
       let answer = try await call.perform(in: context)
