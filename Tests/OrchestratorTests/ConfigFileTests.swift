@@ -87,7 +87,7 @@ import Testing
     (#"{"providers":{"x":{"kind":"openai","baseURL":"ftp://host/v1"}}}"#, "baton.json: providers.x.baseURL: expected an http(s) URL with a host"),
     (#"{"providers":{"x":{"kind":"openai","models":["a",3]}}}"#, "baton.json: providers.x.models[1]: expected a string, got number"),
     (#"{"providers":{"x":{"kind":"openai","headers":{"A":true}}}}"#, "baton.json: providers.x.headers.A: expected a string, got boolean"),
-    (#"{"providers":{"openai":{"timeoutSeconds":0}}}"#, "baton.json: providers.openai.timeoutSeconds: must be greater than 0, got 0.0"),
+    (#"{"providers":{"openai":{"timeoutSeconds":0}}}"#, "baton.json: providers.openai.timeoutSeconds: must be greater than 0 and at most 31536000 (a year), got 0"),
     (#"{"providers":{"openai":{"maxTokensField":"tokens"}}}"#, #"baton.json: providers.openai.maxTokensField: expected "max_tokens" or "max_completion_tokens", got "tokens""#),
     (#"{"providers":{"a:b":{"kind":"openai"}}}"#, "baton.json: providers.a:b: a provider name must be non-empty and contain no ':'"),
     (#"{"providers":[]}"#, "baton.json: providers: expected an object, got array"),
@@ -98,7 +98,11 @@ import Testing
     (#"{"prices":{"openai:gpt-4o-mini":{"inputPerMTok":1}}}"#, "baton.json: prices.openai:gpt-4o-mini.outputPerMTok: missing"),
     (#"{"prices":{"gpt-4o-mini":{"inputPerMTok":1,"outputPerMTok":2}}}"#, #"baton.json: prices.gpt-4o-mini: a price key must be "provider:model""#),
     (#"{"rateLimits":{"openai":{"requestsPerMinute":1.5}}}"#, "baton.json: rateLimits.openai.requestsPerMinute: expected a whole number, got 1.5"),
-    (#"{"rateLimits":{"openai":{"requestsPerMinute":0}}}"#, "baton.json: rateLimits.openai.requestsPerMinute: must be greater than 0, got 0"),
+    (#"{"providers":{"openai":{"idleTimeoutSeconds":1e300}}}"#, "baton.json: providers.openai.idleTimeoutSeconds: must be greater than 0 and at most 31536000 (a year), got 1e+300"),
+    (#"{"providers":{"openai":{"defaultMaxTokens":9223372036854775807}}}"#, "baton.json: providers.openai.defaultMaxTokens: must be between 1 and 1000000, got 9223372036854775807"),
+    (#"{"prices":{"openai:gpt-4o":{"inputPerMTok":1e300,"outputPerMTok":1}}}"#, "baton.json: prices.openai:gpt-4o.inputPerMTok: must be between 0 and 1000000, got 1e+300"),
+    (#"{"rateLimits":{"openai":{"tokensPerMinute":1e300}}}"#, "baton.json: rateLimits.openai.tokensPerMinute: must be between 1 and 1000000000000, got 1e+300"),
+    (#"{"rateLimits":{"openai":{"requestsPerMinute":0}}}"#, "baton.json: rateLimits.openai.requestsPerMinute: must be between 1 and 1000000000000, got 0"),
     ("[1,2]", "baton.json: expected an object, got array"),
   ])
   func fileErrorsNameTheFileTheKeyPathAndTheProblem(json: String, message: String) {

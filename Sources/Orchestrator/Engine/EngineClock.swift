@@ -21,8 +21,16 @@ struct EngineClock: Sendable {
     let origin = clock.now
     return EngineClock(
       elapsed: { origin.duration(to: clock.now).seconds },
-      sleeper: { moment in try await clock.sleep(until: origin.advanced(by: .seconds(moment)), tolerance: nil) }
+      sleeper: { moment in
+        try await clock.sleep(until: origin.advanced(by: .seconds(Self.representable(moment))), tolerance: nil)
+      }
     )
+  }
+
+  /// A moment `Duration` can hold: NaN is now (zero), and anything past about 300 years is that far
+  /// away, so no value that slipped past the checks can trap in the conversion.
+  private static func representable(_ moment: Double) -> Double {
+    moment.isNaN ? 0 : min(max(moment, 0), 1e10)
   }
 
   /// Seconds since the engine started.

@@ -50,7 +50,8 @@ public struct FieldLimit: Sendable, Equatable {
   /// The value if it is a number in range; otherwise why not, as a sentence about `field`.
   public func check(_ value: JSONValue, field: String) -> Result<Double, FieldLimitViolation> {
     guard let number = value.doubleValue else {
-      return .failure(FieldLimitViolation(field: field, problem: "expected a number, got \(value.typeName)"))
+      let expected = isInteger ? "a whole number" : "a number"
+      return .failure(FieldLimitViolation(field: field, problem: "expected \(expected), got \(value.typeName)"))
     }
     if isInteger, case .double(let double) = value, double.rounded() != double || !double.isFinite {
       return .failure(FieldLimitViolation(field: field, problem: "expected a whole number, got \(Self.text(double))"))

@@ -32,7 +32,9 @@ final class RunLedger: Sendable {
   /// not fit.
   func reserve(tokens: Int, cost: Double?, model: String) throws -> Reservation {
     try state.withLock { state in
-      if let maxTokens = budget.maxTokens, state.usage.totalTokens + state.reservedTokens + tokens > maxTokens {
+      if let maxTokens = budget.maxTokens,
+        state.usage.totalTokens.adding(saturating: state.reservedTokens).adding(saturating: tokens) > maxTokens
+      {
         let reason =
           "the next \(model) call (about \(tokens) tokens) would take the run past its budget of \(maxTokens) tokens "
           + "(\(state.usage.totalTokens) spent, \(state.reservedTokens) reserved by calls in flight)"
@@ -48,7 +50,7 @@ final class RunLedger: Sendable {
         state.exceeded = state.exceeded ?? reason
         throw EngineError(.budgetExceeded, reason)
       }
-      state.reservedTokens += tokens
+      state.reservedTokens = state.reservedTokens.adding(saturating: tokens)
       state.reservedCost += cost ?? 0
       return Reservation(tokens: tokens, cost: cost ?? 0)
     }

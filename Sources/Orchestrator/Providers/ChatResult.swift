@@ -19,10 +19,13 @@ public struct Usage: Codable, Sendable, Equatable {
     self.outputTokens = outputTokens
   }
 
-  public var totalTokens: Int { inputTokens + outputTokens }
+  /// Counts come from providers, so sums saturate rather than trap on an absurd one.
+  public var totalTokens: Int { inputTokens.adding(saturating: outputTokens) }
 
   public static func + (lhs: Usage, rhs: Usage) -> Usage {
-    Usage(inputTokens: lhs.inputTokens + rhs.inputTokens, outputTokens: lhs.outputTokens + rhs.outputTokens)
+    Usage(
+      inputTokens: lhs.inputTokens.adding(saturating: rhs.inputTokens),
+      outputTokens: lhs.outputTokens.adding(saturating: rhs.outputTokens))
   }
 
   public static func += (lhs: inout Usage, rhs: Usage) { lhs = lhs + rhs }

@@ -63,7 +63,7 @@ public enum RateLimitHeaders {
   private static func integer(_ text: String?) -> Int? {
     guard let text = text?.trimmingCharacters(in: .whitespaces) else { return nil }
     if let value = Int(text) { return value }
-    if let value = Double(text), value.isFinite { return Int(value) }
+    if let value = Double(text) { return Int(saturating: value) }
     return nil
   }
 }

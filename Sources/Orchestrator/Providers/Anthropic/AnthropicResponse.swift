@@ -51,7 +51,7 @@ struct AnthropicUsage: Decodable {
   /// All input tokens, or nil when this usage carried no input counts (`message_delta` usually doesn't).
   var totalInputTokens: Int? {
     guard inputTokens != nil || cacheCreationInputTokens != nil || cacheReadInputTokens != nil else { return nil }
-    return (inputTokens ?? 0) + (cacheCreationInputTokens ?? 0) + (cacheReadInputTokens ?? 0)
+    return (inputTokens ?? 0).adding(saturating: cacheCreationInputTokens ?? 0).adding(saturating: cacheReadInputTokens ?? 0)
   }
 }
 

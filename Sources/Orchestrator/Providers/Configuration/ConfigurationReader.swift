@@ -38,32 +38,17 @@ struct ConfigurationReader {
     return number
   }
 
-  func positiveNumber(_ value: JSONValue, at path: String) throws(ConfigurationError) -> Double {
-    let number = try number(value, at: path)
-    guard number > 0, number.isFinite else { throw error(path, "must be greater than 0, got \(number)") }
-    return number
-  }
-
-  func nonNegativeNumber(_ value: JSONValue, at path: String) throws(ConfigurationError) -> Double {
-    let number = try number(value, at: path)
-    guard number >= 0, number.isFinite else { throw error(path, "must not be negative, got \(number)") }
-    return number
-  }
-
-  func positiveInteger(_ value: JSONValue, at path: String) throws(ConfigurationError) -> Int {
-    try integer(value, atLeast: 1, at: path)
-  }
-
-  /// A whole number no smaller than `minimum` (1 reads "must be greater than 0").
-  func integer(_ value: JSONValue, atLeast minimum: Int, at path: String) throws(ConfigurationError) -> Int {
-    guard case .int(let integer) = value else {
-      if let number = value.doubleValue { throw error(path, "expected a whole number, got \(number)") }
-      throw mismatch("a whole number", value, path)
+  /// A number within `limit`: the same rule a request's field of that kind follows.
+  func number(_ value: JSONValue, within limit: FieldLimit, at path: String) throws(ConfigurationError) -> Double {
+    switch limit.check(value, field: path) {
+    case .success(let number): return number
+    case .failure(let violation): throw error(path, violation.problem)
     }
-    guard integer >= minimum else {
-      throw error(path, minimum == 1 ? "must be greater than 0, got \(integer)" : "must be at least \(minimum), got \(integer)")
-    }
-    return integer
+  }
+
+  /// A whole number within `limit` (whose `isInteger` must be set).
+  func integer(_ value: JSONValue, within limit: FieldLimit, at path: String) throws(ConfigurationError) -> Int {
+    Int(try number(value, within: limit, at: path))
   }
 
   func strings(_ value: JSONValue, at path: String) throws(ConfigurationError) -> [String] {

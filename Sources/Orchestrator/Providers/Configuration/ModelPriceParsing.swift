@@ -9,7 +9,7 @@ extension ModelPrice {
     try reader.checkKeys(members, allowed: ["inputPerMTok", "outputPerMTok"], at: path)
     func required(_ key: String) throws(ConfigurationError) -> Double {
       guard let value = members[key] else { throw reader.error(reader.join(path, key), "missing") }
-      return try reader.nonNegativeNumber(value, at: reader.join(path, key))
+      return try reader.number(value, within: .costUSD, at: reader.join(path, key))
     }
     return ModelPrice(inputPerMTok: try required("inputPerMTok"), outputPerMTok: try required("outputPerMTok"))
   }

@@ -90,7 +90,6 @@ public struct OrchestrationSettings: Sendable, Equatable {
   static let roleKeys = ["fallbacks", "maxTokens", "temperature"]
   static let retryKeys = ["maxAttempts", "baseDelaySeconds", "maxDelaySeconds", "attemptTimeoutSeconds"]
   static let templateKeys = ["planner", "worker", "synthesizer"]
-  static let temperatureRange = 0.0...2.0
 
   /// Every model reference with the key path it came from, in a stable order, for the provider check.
   var modelReferences: [(path: String, reference: ModelReference)] {
@@ -115,16 +114,16 @@ public struct OrchestrationSettings: Sendable, Equatable {
 
     var settings = OrchestrationSettings()
     if let value = members["concurrency"] {
-      settings.concurrency = try reader.integer(value, atLeast: 1, at: at("concurrency"))
+      settings.concurrency = try reader.integer(value, within: .concurrency, at: at("concurrency"))
     }
     if let value = members["maxSubtasks"] {
-      settings.maxSubtasks = try reader.integer(value, atLeast: 1, at: at("maxSubtasks"))
+      settings.maxSubtasks = try reader.integer(value, within: .subtaskCount, at: at("maxSubtasks"))
     }
     if let value = members["repairAttempts"] {
-      settings.repairAttempts = try reader.integer(value, atLeast: 0, at: at("repairAttempts"))
+      settings.repairAttempts = try reader.integer(value, within: .repairs, at: at("repairAttempts"))
     }
     if let value = members["retainedRuns"] {
-      settings.retainedRuns = try reader.integer(value, atLeast: 1, at: at("retainedRuns"))
+      settings.retainedRuns = try reader.integer(value, within: .retainedRuns, at: at("retainedRuns"))
     }
     if let value = members["roles"] {
       let roles = try reader.object(value, at: at("roles"))
@@ -171,14 +170,10 @@ public struct OrchestrationSettings: Sendable, Equatable {
       settings.fallbacks = fallbacks
     }
     if let value = members["maxTokens"] {
-      settings.maxTokens = try reader.positiveInteger(value, at: at("maxTokens"))
+      settings.maxTokens = try reader.integer(value, within: .outputTokens, at: at("maxTokens"))
     }
     if let value = members["temperature"] {
-      let temperature = try reader.number(value, at: at("temperature"))
-      guard temperatureRange.contains(temperature) else {
-        throw reader.error(at("temperature"), "must be between 0 and 2, got \(temperature)")
-      }
-      settings.temperature = temperature
+      settings.temperature = try reader.number(value, within: .temperature, at: at("temperature"))
     }
     return settings
   }
@@ -192,13 +187,13 @@ public struct OrchestrationSettings: Sendable, Equatable {
 
     var retry = Retry()
     if let value = members["maxAttempts"] {
-      retry.maxAttempts = try reader.integer(value, atLeast: 1, at: at("maxAttempts"))
+      retry.maxAttempts = try reader.integer(value, within: .attempts, at: at("maxAttempts"))
     }
     if let value = members["baseDelaySeconds"] {
-      retry.baseDelaySeconds = try reader.nonNegativeNumber(value, at: at("baseDelaySeconds"))
+      retry.baseDelaySeconds = try reader.number(value, within: .delaySeconds, at: at("baseDelaySeconds"))
     }
     if let value = members["maxDelaySeconds"] {
-      let maximum = try reader.nonNegativeNumber(value, at: at("maxDelaySeconds"))
+      let maximum = try reader.number(value, within: .delaySeconds, at: at("maxDelaySeconds"))
       if let base = retry.baseDelaySeconds, maximum < base {
         throw reader.error(at("maxDelaySeconds"), "must not be less than baseDelaySeconds (\(base)), got \(maximum)")
       }
@@ -206,7 +201,7 @@ public struct OrchestrationSettings: Sendable, Equatable {
     }
     if let value = members["attemptTimeoutSeconds"] {
       retry.attemptTimeout =
-        value == .null ? .unlimited : .seconds(try reader.positiveNumber(value, at: at("attemptTimeoutSeconds")))
+        value == .null ? .unlimited : .seconds(try reader.number(value, within: .seconds, at: at("attemptTimeoutSeconds")))
     }
     return retry
   }

@@ -64,10 +64,10 @@ public struct ProviderEntry: Sendable, Equatable {
     if let value = members["models"] { entry.models = try reader.strings(value, at: at("models")) }
     if let value = members["headers"] { entry.headers = try reader.stringMap(value, at: at("headers")) }
     if let value = members["timeoutSeconds"] {
-      entry.timeoutSeconds = try reader.positiveNumber(value, at: at("timeoutSeconds"))
+      entry.timeoutSeconds = try reader.number(value, within: .seconds, at: at("timeoutSeconds"))
     }
     if let value = members["idleTimeoutSeconds"] {
-      entry.idleTimeoutSeconds = try reader.positiveNumber(value, at: at("idleTimeoutSeconds"))
+      entry.idleTimeoutSeconds = try reader.number(value, within: .seconds, at: at("idleTimeoutSeconds"))
     }
     if let value = members["caFile"] { entry.caFile = try reader.nonEmptyString(value, at: at("caFile")) }
     if let value = members["region"] { entry.region = try reader.nonEmptyString(value, at: at("region")) }
@@ -79,7 +79,7 @@ public struct ProviderEntry: Sendable, Equatable {
       entry.maxTokensField = field
     }
     if let value = members["defaultMaxTokens"] {
-      entry.defaultMaxTokens = try reader.positiveInteger(value, at: at("defaultMaxTokens"))
+      entry.defaultMaxTokens = try reader.integer(value, within: .outputTokens, at: at("defaultMaxTokens"))
     }
     return entry
   }

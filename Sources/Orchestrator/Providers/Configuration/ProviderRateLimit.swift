@@ -18,10 +18,10 @@ public struct ProviderRateLimit: Sendable, Equatable, Codable {
     try reader.checkKeys(members, allowed: ["requestsPerMinute", "tokensPerMinute"], at: path)
     var limit = ProviderRateLimit()
     if let value = members["requestsPerMinute"] {
-      limit.requestsPerMinute = try reader.positiveInteger(value, at: reader.join(path, "requestsPerMinute"))
+      limit.requestsPerMinute = try reader.integer(value, within: .perMinute, at: reader.join(path, "requestsPerMinute"))
     }
     if let value = members["tokensPerMinute"] {
-      limit.tokensPerMinute = try reader.positiveInteger(value, at: reader.join(path, "tokensPerMinute"))
+      limit.tokensPerMinute = try reader.integer(value, within: .perMinute, at: reader.join(path, "tokensPerMinute"))
     }
     return limit
   }

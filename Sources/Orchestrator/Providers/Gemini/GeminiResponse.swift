@@ -41,7 +41,7 @@ struct GeminiResponse: Decodable {
     var thoughtsTokenCount: Int?
 
     var usage: Usage {
-      Usage(inputTokens: promptTokenCount ?? 0, outputTokens: (candidatesTokenCount ?? 0) + (thoughtsTokenCount ?? 0))
+      Usage(inputTokens: promptTokenCount ?? 0, outputTokens: (candidatesTokenCount ?? 0).adding(saturating: thoughtsTokenCount ?? 0))
     }
   }
 

@@ -54,10 +54,15 @@ enum DurationText {
     return try? Date.ISO8601FormatStyle().parse(trimmed)
   }
 
-  /// Seconds as a `Duration`, rounded to the millisecond; negative values become zero.
+  /// Seconds as a `Duration`, rounded to the millisecond; negative values and NaN become zero, and
+  /// anything past a year (a `Retry-After: 1e300` from a broken server) becomes a year.
   static func duration(seconds: Double) -> Duration {
-    .milliseconds(Int64((max(0, seconds) * 1000).rounded()))
+    guard seconds > 0 else { return .zero }
+    return .milliseconds(Int64((min(seconds, maxSeconds) * 1000).rounded()))
   }
+
+  /// The longest duration read from outside: a year.
+  static let maxSeconds: Double = 31_536_000
 }
 
 extension Duration {
