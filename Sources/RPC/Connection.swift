@@ -342,7 +342,7 @@ public final class Connection: Sendable {
     request.cancelByClient()
     if request.answersAlone {
       forget(request)
-      if request.claimReply() { channel.send(OutgoingMessage.errorResponse(id: id, error: .cancelled)) }
+      if request.claimReply() { channel.send(OutgoingMessage.errorResponse(id: request.id, error: .cancelled)) }
     }
   }
 

@@ -34,6 +34,17 @@ enum ProgressMethod: RPCMethod {
   typealias Result = JSONValue
 }
 
+/// Sends one notification about itself (`test/announced`), then answers.
+enum AnnounceMethod: RPCMethod {
+  static let name = "test/announce"
+  typealias Result = JSONValue
+}
+
+enum AnnouncedNotification: RPCNotification {
+  static let name = "test/announced"
+  struct Params: Encodable, Sendable { var n: Int }
+}
+
 /// A connection under test serving the test methods above.
 typealias TestPeer = PeerWithTestMethods
 
@@ -63,6 +74,10 @@ final class PeerWithTestMethods: Sendable {
       try await context.connection.sendRequest(
         method: "client/question", params: ["q": "ready?"],
         timeout: params.timeoutMs.map { .milliseconds($0) })
+    }
+    router.register(AnnounceMethod.self) { _, context in
+      context.notifyAboutRequest(AnnouncedNotification.self, .init(n: 1))
+      return "announced"
     }
     router.register(ProgressMethod.self) { _, context in
       context.progress.report(message: "half", percentage: 50)

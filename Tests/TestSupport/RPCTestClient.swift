@@ -31,9 +31,14 @@ public final class RPCTestClient: Sendable {
 
   /// The next frame the server sent, parsed.
   public func next() async throws -> JSONValue {
+    try JSONParser.parse(try await nextText())
+  }
+
+  /// The next frame the server sent, as the text it wrote (to check ids byte for byte).
+  public func nextText() async throws -> String {
     guard let event = await frames.next() else { throw TestClientError.closed }
     guard case .frame(let bytes) = event else { throw TestClientError.unexpected("\(event)") }
-    return try JSONParser.parse(bytes)
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// The next frame that is not a notification or a server-to-client request.
