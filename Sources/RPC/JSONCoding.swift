@@ -9,10 +9,9 @@ public enum JSONCoding {
     return encoder
   }
 
-  /// Encodes a typed value. `JSONValue` skips `JSONEncoder` entirely.
+  /// Encodes a typed value: to `JSONValue` (`JSONValueEncoder`), then bytes (`JSONWriter`).
   public static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
-    if let json = value as? JSONValue { return JSONWriter.bytes(json) }
-    return Array(try encoder().encode(value))
+    JSONWriter.bytes(try JSONValueEncoder().encode(value))
   }
 
   /// Decodes typed parameters. Absent or null params decode as `{}` so all-optional types accept them.
@@ -25,7 +24,6 @@ public enum JSONCoding {
 
   /// Converts any encodable value to `JSONValue` (for params built from typed structs).
   public static func jsonValue<Value: Encodable>(_ value: Value) throws -> JSONValue {
-    if let json = value as? JSONValue { return json }
-    return try JSONParser.parse(try encode(value))
+    try JSONValueEncoder().encode(value)
   }
 }

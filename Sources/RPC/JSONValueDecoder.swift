@@ -7,23 +7,50 @@ public struct JSONValueDecoder {
   public init() {}
 
   public func decode<Value: Decodable>(_ type: Value.Type, from value: JSONValue) throws -> Value {
-    try JSONValueDecoding(value: value, codingPath: []).decodeValue(type)
+    try JSONValueDecoding(value: value, path: nil).decodeValue(type)
+  }
+}
+
+/// Where a value sits, as a list from the leaf up: built in O(1) per member, turned into the
+/// `codingPath` array only when an error (or a type that asks) needs it.
+private final class PathNode: @unchecked Sendable {
+  let key: any CodingKey
+  let parent: PathNode?
+  init(_ key: any CodingKey, parent: PathNode?) {
+    self.key = key
+    self.parent = parent
+  }
+
+  static func path(_ node: PathNode?) -> [any CodingKey] {
+    var keys: [any CodingKey] = []
+    var current = node
+    while let node = current {
+      keys.append(node.key)
+      current = node.parent
+    }
+    return keys.reversed()
   }
 }
 
 private struct JSONValueDecoding: Decoder {
   let value: JSONValue
-  let codingPath: [any CodingKey]
+  let path: PathNode?
+  var codingPath: [any CodingKey] { PathNode.path(path) }
   var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+  init(value: JSONValue, path: PathNode?) {
+    self.value = value
+    self.path = path
+  }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
     guard case .object(let members) = value else { throw mismatch("an object") }
-    return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
+    return KeyedDecodingContainer(KeyedContainer<Key>(members: members, path: path))
   }
 
   func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
     guard case .array(let elements) = value else { throw mismatch("an array") }
-    return UnkeyedContainer(elements: elements, codingPath: codingPath)
+    return UnkeyedContainer(elements: elements, path: path)
   }
 
   func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
@@ -103,7 +130,8 @@ extension JSONValueDecoding: SingleValueDecodingContainer {
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
   let members: [String: JSONValue]
-  let codingPath: [any CodingKey]
+  let path: PathNode?
+  var codingPath: [any CodingKey] { PathNode.path(path) }
 
   var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
 
@@ -113,7 +141,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     guard let value = members[key.stringValue] else {
       throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing"))
     }
-    return JSONValueDecoding(value: value, codingPath: codingPath + [key])
+    return JSONValueDecoding(value: value, path: PathNode(key, parent: path))
   }
 
   func decodeNil(forKey key: Key) throws -> Bool { (members[key.stringValue] ?? .null) == .null }
@@ -128,7 +156,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
   func decodeIfPresent<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value? {
     guard let value = members[key.stringValue], value != .null else { return nil }
-    return try JSONValueDecoding(value: value, codingPath: codingPath + [key]).decodeValue(type)
+    return try JSONValueDecoding(value: value, path: PathNode(key, parent: path)).decodeValue(type)
   }
 
   func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
@@ -142,7 +170,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
   }
 
   func superDecoder() throws -> any Decoder {
-    JSONValueDecoding(value: .object(members), codingPath: codingPath)
+    JSONValueDecoding(value: .object(members), path: path)
   }
 
   func superDecoder(forKey key: Key) throws -> any Decoder { try member(key) }
@@ -150,12 +178,13 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
 private struct UnkeyedContainer: UnkeyedDecodingContainer {
   let elements: [JSONValue]
-  let codingPath: [any CodingKey]
+  let path: PathNode?
+  var codingPath: [any CodingKey] { PathNode.path(path) }
   var currentIndex = 0
 
-  init(elements: [JSONValue], codingPath: [any CodingKey]) {
+  init(elements: [JSONValue], path: PathNode?) {
     self.elements = elements
-    self.codingPath = codingPath
+    self.path = path
   }
 
   var count: Int? { elements.count }
@@ -175,7 +204,7 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
         JSONValue.self, .init(codingPath: codingPath + [Index(currentIndex)], debugDescription: "no more elements"))
     }
     defer { currentIndex += 1 }
-    return JSONValueDecoding(value: elements[currentIndex], codingPath: codingPath + [Index(currentIndex)])
+    return JSONValueDecoding(value: elements[currentIndex], path: PathNode(Index(currentIndex), parent: path))
   }
 
   mutating func decodeNil() throws -> Bool {

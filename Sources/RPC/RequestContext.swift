@@ -7,12 +7,19 @@ public struct RequestContext: Sendable {
   public let connection: Connection
   /// Sends `$/progress` / `notifications/progress` when the client asked for them; silent otherwise.
   public let progress: ProgressReporter
+  /// When the request was read, before its params were decoded: deadlines count from here, so decoding
+  /// a large request is part of the time the client allowed.
+  public let receivedAt: ContinuousClock.Instant
 
-  public init(id: RequestID, method: String, connection: Connection, progress: ProgressReporter) {
+  public init(
+    id: RequestID, method: String, connection: Connection, progress: ProgressReporter,
+    receivedAt: ContinuousClock.Instant = .now
+  ) {
     self.id = id
     self.method = method
     self.connection = connection
     self.progress = progress
+    self.receivedAt = receivedAt
   }
 
   /// Sends a notification to the client.

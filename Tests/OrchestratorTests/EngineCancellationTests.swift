@@ -103,3 +103,51 @@ struct EngineCancellationTests {
     #expect(provider.cancelledCalls == 4)
   }
 }
+
+/// A stop must take effect at once whatever the plan's size: what never started is settled in the report,
+/// not announced one event at a time.
+@Suite(.timeLimit(.minutes(1)))
+struct EngineStopOfLargePlanTests {
+  static func chain(_ count: Int) -> [Subtask] {
+    (0..<count).map { index in
+      Subtask(id: "s\(index)", name: "step \(index)", description: "d", dependsOn: index == 0 ? nil : ["s\(index - 1)"])
+    }
+  }
+
+  @Test func subtasksThatNeverStartedAreInTheReportWithoutAnEventEach() async throws {
+    let gate = Gate()
+    let provider = FakeProvider { _, _ in .gated(gate, then: .text("late")) }
+    let engine = makeEngine([provider])
+    let recorder = EventRecorder()
+    let run = Task {
+      try await engine.run(RunRequest(task: "t", subtasks: Self.chain(5_000)), events: recorder.sink)
+    }
+    await gate.waitForArrivals(1)
+    let runId = try #require(recorder.events.first?.runId)
+    #expect(await engine.cancel(runId: runId))
+    let report = try await run.value
+
+    #expect(report.status == .cancelled)
+    #expect(report.results.count == 5_000)
+    #expect(report.results[0].status == .cancelled)
+    #expect(report.results[1...].allSatisfy { $0.status == .skipped && $0.error?.contains("s") == true })
+    #expect(recorder.types == [.planReady, .subtaskStarted, .subtaskFailed, .usage, .runCompleted])
+  }
+
+  @Test func aDeadlineCountsTheTimeSpentBeforeTheRunStarted() async throws {
+    let clock = TestClock()
+    let gate = Gate()
+    let provider = FakeProvider { _, _ in .gated(gate, then: .text("late")) }
+    let engine = makeEngine([provider], clock: clock)
+    let run = Task {
+      try await engine.run(RunRequest(task: "t", subtasks: Self.chain(3), deadlineSeconds: 10), elapsedBeforeStart: 4)
+    }
+    await gate.waitForArrivals(1)
+    await clock.waitForSleepers(1)
+    #expect(clock.pendingDelays == [6], "10 s allowed, 4 already spent reading the request")
+    clock.advance(by: .seconds(6))
+    let report = try await run.value
+    #expect(report.status == .failed)
+    #expect(report.error?.contains("deadline") == true)
+  }
+}

@@ -94,8 +94,9 @@ struct JournalTests {
     let events = try text.split(separator: "\n").compactMap {
       try JSONDecoder().decode(JournalRecord.self, from: Data($0.utf8)).event
     }
-    #expect(events.map(\.type) == [.planReady, .retrying, .subtaskSkipped])
-    if case .retrying("s1", .worker, 1, let reason, _, "fake:default") = events[1].payload {
+    // The plan has a record of its own (the plan, once); the events kept are the retry and the skip.
+    #expect(events.map(\.type) == [.retrying, .subtaskSkipped])
+    if case .retrying("s1", .worker, 1, let reason, _, "fake:default") = events.first?.payload {
       #expect(reason.contains("hiccup"))
     } else {
       Issue.record("expected the retry of s1 in the journal")

@@ -31,7 +31,8 @@ extension Router {
     router.register(RunMethod.self) { request, context in
       let relay = RunProgressRelay(context.progress)
       let approver = ClientPlanApprover(connection: context.connection, timeout: services.approvalTimeout)
-      return try await engine.run(request, approver: approver) { event in
+      let decoding = ContinuousClock.now - context.receivedAt
+      return try await engine.run(request, approver: approver, elapsedBeforeStart: decoding.secondsValue) { event in
         context.notifyAboutRequest(RunEventNotification.self, event)
         relay.observe(event)
       }

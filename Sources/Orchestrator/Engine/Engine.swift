@@ -48,18 +48,21 @@ public actor Engine {
   /// run like `cancel(runId:)` does and returns the partial report with status `cancelled`: the RPC layer can
   /// answer its cancelled request with -32800, and the journal is complete either way.
   ///
-  /// - Parameter events: called once per event, in `seq` order, never concurrently; it must not block.
+  /// - Parameters:
+  ///   - elapsedBeforeStart: seconds already spent on the request before it got here (reading and decoding
+  ///     it), which count against its `deadlineSeconds`.
+  ///   - events: called once per event, in `seq` order, never concurrently; it must not block.
   public nonisolated func run(
-    _ request: RunRequest, approver: (any PlanApprover)? = nil,
+    _ request: RunRequest, approver: (any PlanApprover)? = nil, elapsedBeforeStart: Double = 0,
     events: @escaping @Sendable (RunEvent) -> Void = { _ in }
   ) async throws -> RunReport {
-    let handle = try await start(request, approver: approver, events: events)
+    let handle = try await start(request, approver: approver, elapsedBeforeStart: elapsedBeforeStart, events: events)
     return await handle.report()
   }
 
   /// Starts a run and returns at once with its id (see `run` for what is checked before it starts).
   public nonisolated func start(
-    _ request: RunRequest, approver: (any PlanApprover)? = nil,
+    _ request: RunRequest, approver: (any PlanApprover)? = nil, elapsedBeforeStart: Double = 0,
     events: @escaping @Sendable (RunEvent) -> Void = { _ in }
   ) async throws -> RunHandle {
     try Self.validate(request)
@@ -77,7 +80,8 @@ public actor Engine {
 
     let runId = Identifiers.make("run")
     let record = RunRecord(
-      runId: runId, task: request.task, startedAtClock: services.clock.now, ledger: RunLedger(budget: request.budget))
+      runId: runId, task: request.task, startedAtClock: services.clock.now - max(0, elapsedBeforeStart),
+      ledger: RunLedger(budget: request.budget))
     var journal: RunJournal?
     var journalError: String?
     if let directory = configuration.stateDirectory {

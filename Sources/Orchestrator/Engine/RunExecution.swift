@@ -227,9 +227,15 @@ struct RunExecution: Sendable {
   }
 
   /// A subtask the scheduler settled without running it (skipped, or not started before a stop).
+  ///
+  /// Once the run has stopped (deadline or cancel) the rest are settled without an event each: a plan may
+  /// have 100,000 of them, and announcing each would hold `runCompleted` back by seconds. The report lists
+  /// every one with its status and reason.
   private func settledWithoutRunning(_ outcome: SubtaskOutcome, planRecord: PlanRecord) {
     planRecord.storeFailure(outcome.subtaskId, status: outcome.status, error: outcome.error)
-    emitter.emit(.subtaskSkipped(outcome, progress: record.settle(outcome)))
+    let progress = record.settle(outcome)
+    guard record.stopCause == nil, !Task.isCancelled else { return }
+    emitter.emit(.subtaskSkipped(outcome, progress: progress))
   }
 
   /// The model a call will try first, by name (the resolver's default when the configuration names none).
@@ -239,10 +245,9 @@ struct RunExecution: Sendable {
 
   private func publish(_ plan: Plan) {
     record.setPlan(plan)
-    let event = emitter.emit(.planReady(plan))
+    emitter.emit(.planReady(plan))
     var entry = JournalRecord(.plan)
     entry.plan = plan
-    entry.event = event
     journal?.append(entry)
   }
 

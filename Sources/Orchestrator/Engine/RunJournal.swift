@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 import Synchronization
 
 /// Appends a run's records to `<stateDirectory>/runs/<runId>.jsonl`, one `write(2)` per record.
@@ -35,10 +36,8 @@ final class RunJournal: Sendable {
     if let fast = record.fastLine() {
       line = fast
     } else {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.withoutEscapingSlashes]
       do {
-        line = Array(try encoder.encode(record))
+        line = try JSONCoding.encode(record)
       } catch {
         file.withLock { $0.failure = $0.failure ?? "cannot encode a journal record: \(error)" }
         return
