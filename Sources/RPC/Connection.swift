@@ -66,7 +66,8 @@ public final class Connection: Sendable {
 
   // MARK: - Running
 
-  /// Serves until stdin ends, `exit` arrives or `terminate` is called; returns the process exit code.
+  /// Serves until stdin ends, `exit` arrives, `terminate` is called or the output breaks; returns the
+  /// process exit code.
   /// In-flight requests are then cancelled and still answered (while the output is open).
   ///
   /// Frames are handled on the channel's thread as they arrive: parsing, lifecycle checks and
@@ -83,6 +84,8 @@ public final class Connection: Sendable {
         guard state.withLock({ $0.sessionEnded != nil }) else { return }
         handle(event)
         if state.withLock({ $0.exitCode != nil }) { endSession() }
+      } onOutputBroken: { [self] failure in
+        outputBroke(failure)
       }
     }
     await windDown()
@@ -95,6 +98,13 @@ public final class Connection: Sendable {
       if state.exitCode == nil { state.exitCode = exitCode }
     }
     endSession()
+  }
+
+  /// Nobody can read replies any more: serving on would only run work whose results are lost, so the
+  /// session ends as if terminated, with exit code 1.
+  private func outputBroke(_ failure: OutputFailure) {
+    logger.warning("\(failure); cancelling \(inFlightCount) requests and exiting")
+    terminate(exitCode: 1)
   }
 
   /// Lets `run` proceed to winding down; later inbound events are ignored.

@@ -5,7 +5,8 @@ import Foundation
 /// A pure value with no I/O, so every split of every input can be tested. After an error it
 /// resynchronises where the framing allows: an oversized or undecodable LSP body is skipped by its
 /// declared length, a header block without a length is dropped up to the next `Content-Length`,
-/// and an oversized line is dropped up to its newline.
+/// a body that turns out to hold the next frame's `Content-Length` line (its declared length was too
+/// long) is cut there, and an oversized line is dropped up to its newline.
 public struct FrameDecoder: Sendable {
   /// One step of decoding: a complete frame, or a reason some bytes were dropped.
   public enum Output: Sendable, Equatable {
@@ -29,6 +30,9 @@ public struct FrameDecoder: Sendable {
   private var skipRemaining = 0
   /// Body length of an LSP frame whose header has been read.
   private var pendingBodyLength: Int?
+  /// How much of the pending body (from `start`) is known to hold no `Content-Length` line, so a
+  /// large body arriving in many chunks is searched once.
+  private var pendingBodySearched = 0
   /// Dropping bytes until the next `Content-Length` header after a header block without one.
   private var huntingForHeader = false
   /// Dropping the rest of an oversized line.
@@ -166,11 +170,7 @@ public struct FrameDecoder: Sendable {
         if skipRemaining > 0 { return nil }
       }
       if let length = pendingBodyLength {
-        guard buffer.count - start >= length else { return nil }
-        let body = Array(buffer[start..<start + length])
-        start += length
-        pendingBodyLength = nil
-        return .frame(body)
+        return nextPendingBody(length: length)
       }
       if huntingForHeader {
         guard huntForHeader() else { return nil }
@@ -202,6 +202,34 @@ public struct FrameDecoder: Sendable {
         }
         pendingBodyLength = fields.length
       }
+    }
+  }
+
+  /// The pending body once it is whole, or an error as soon as a `Content-Length` line shows up inside
+  /// it: searched as bytes arrive, because a too-long declared length may never be filled otherwise.
+  private mutating func nextPendingBody(length: Int) -> Output? {
+    let bodyEnd = start + length
+    let candidatesEnd = min(buffer.count, bodyEnd)
+    switch EmbeddedHeader.search(buffer, from: start + pendingBodySearched, candidatesEnd: candidatesEnd) {
+    case .found(let header):
+      let received = header - start
+      start = header
+      pendingBodyLength = nil
+      pendingBodySearched = 0
+      return .error(.bodyInterrupted(declared: length, received: received))
+    case .undecided(let candidate):
+      // Wait for the bytes that decide it. A valid JSON body never ends in the start of a header line,
+      // so a whole valid body is never held back here.
+      pendingBodySearched = candidate - start
+      return nil
+    case .none:
+      pendingBodySearched = candidatesEnd - start
+      guard buffer.count >= bodyEnd else { return nil }
+      let body = Array(buffer[start..<bodyEnd])
+      start = bodyEnd
+      pendingBodyLength = nil
+      pendingBodySearched = 0
+      return .frame(body)
     }
   }
 

@@ -4,6 +4,9 @@ public enum FramingError: Error, Sendable, Equatable, CustomStringConvertible {
   case frameTooLarge(size: Int, limit: Int)
   /// An LSP header block could not be understood.
   case malformedHeader(String)
+  /// A `Content-Length` header line appeared inside a body: the declared length was too long. The bytes
+  /// before it are dropped and decoding restarts at that header.
+  case bodyInterrupted(declared: Int, received: Int)
   /// The header block declared a charset other than UTF-8; its body is skipped.
   case unsupportedCharset(String)
   /// The first bytes were neither LSP headers nor JSON, so the framing cannot be chosen.
@@ -17,6 +20,8 @@ public enum FramingError: Error, Sendable, Equatable, CustomStringConvertible {
       return "frame of \(size) bytes exceeds the limit of \(limit) bytes"
     case .malformedHeader(let detail):
       return "malformed header: \(detail)"
+    case .bodyInterrupted(let declared, let received):
+      return "Content-Length declared \(declared) bytes, but the next Content-Length header began after \(received)"
     case .unsupportedCharset(let charset):
       return "unsupported charset '\(charset)' (only utf-8 is accepted)"
     case .unrecognisedFraming(let byte):

@@ -7,6 +7,7 @@ public final class InMemoryChannel: MessageChannel {
   public let framing: Framing?
   private let peer: Mutex<InMemoryChannel?> = Mutex(nil)
   private let inbox = Mutex<Inbox>(Inbox())
+  private let output = Mutex<Output>(Output())
   /// Serialises deliveries; recursive because a receiver may cause a reply that comes straight back.
   private let deliveryLock = NSRecursiveLock()
 
@@ -15,6 +16,15 @@ public final class InMemoryChannel: MessageChannel {
     /// Events that arrived before `start`.
     var early: [InboundEvent?] = []
     var ended = false
+  }
+
+  /// Whether what this side sends can still be read, and who is told once it cannot.
+  private struct Output {
+    /// The peer stopped reading (`stopReading`): sends fail from now on.
+    var readerGone = false
+    /// A send has failed; reported once, by that send or by `start` if it came first.
+    var failed = false
+    var onBroken: (@Sendable (OutputFailure) -> Void)?
   }
 
   private init(framing: Framing) {
@@ -30,7 +40,15 @@ public final class InMemoryChannel: MessageChannel {
     return (client, server)
   }
 
-  public func start(receiver: @escaping @Sendable (InboundEvent?) -> Void) {
+  public func start(
+    receiver: @escaping @Sendable (InboundEvent?) -> Void,
+    onOutputBroken: @escaping @Sendable (OutputFailure) -> Void
+  ) {
+    let failedEarly = output.withLock { output -> Bool in
+      output.onBroken = output.failed ? nil : onOutputBroken
+      return output.failed
+    }
+    if failedEarly { onOutputBroken(.closedByReader) }
     deliveryLock.lock()
     defer { deliveryLock.unlock() }
     let early = inbox.withLock { inbox -> [InboundEvent?] in
@@ -42,7 +60,24 @@ public final class InMemoryChannel: MessageChannel {
   }
 
   public func send(_ payload: [UInt8]) {
+    let outcome = output.withLock { output -> (gone: Bool, report: (@Sendable (OutputFailure) -> Void)?) in
+      guard output.readerGone else { return (false, nil) }
+      if output.failed { return (true, nil) }
+      output.failed = true
+      return (true, output.onBroken.take())
+    }
+    if outcome.gone {
+      outcome.report?(.closedByReader)
+      return
+    }
     peer.withLock { $0 }?.deliver(.frame(payload))
+  }
+
+  /// This side stops reading, like a client closing its end of the server's stdout: what the peer
+  /// sends from now on is dropped, and its next send reports `closedByReader`. This side can still
+  /// send to the peer.
+  public func stopReading() {
+    peer.withLock { $0 }?.output.withLock { $0.readerGone = true }
   }
 
   /// Delivers an event to this side, as if the peer's bytes had produced it (for error-path tests).

@@ -12,7 +12,14 @@ public enum InboundEvent: Sendable, Equatable {
 public protocol MessageChannel: Sendable {
   /// Starts reading. `receiver` gets every event in order, one at a time, then `nil` once when the
   /// peer closes its side. It runs on the channel's thread and must not block. Call once.
-  func start(receiver: @escaping @Sendable (InboundEvent?) -> Void)
+  ///
+  /// `onOutputBroken` is called once, when a write fails for good (the reader of the output went
+  /// away); every later frame is dropped. It runs on whichever thread found out, possibly inside
+  /// `send`, with no channel lock held, and must not block. Input keeps being delivered: ending the
+  /// session is the owner's decision.
+  func start(
+    receiver: @escaping @Sendable (InboundEvent?) -> Void,
+    onOutputBroken: @escaping @Sendable (OutputFailure) -> Void)
   /// The framing in use, once known (sniffed channels learn it from the peer's first bytes).
   var framing: Framing? { get }
   /// Queues one JSON text to be framed and written whole. Never blocks; order is kept.
@@ -24,6 +31,11 @@ public protocol MessageChannel: Sendable {
 }
 
 extension MessageChannel {
+  /// Starts reading, for owners that learn of a broken output some other way (or not at all).
+  public func start(receiver: @escaping @Sendable (InboundEvent?) -> Void) {
+    start(receiver: receiver, onOutputBroken: { _ in })
+  }
+
   /// Starts the channel and returns its events as a stream (for clients and tests).
   public func events() -> AsyncStream<InboundEvent> {
     let (stream, continuation) = AsyncStream.makeStream(of: InboundEvent.self)

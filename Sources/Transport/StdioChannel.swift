@@ -37,8 +37,12 @@ public final class StdioChannel: MessageChannel {
   public var framing: Framing? { output.framing }
 
   /// Starts the reader and writer threads. Call once.
-  public func start(receiver: @escaping @Sendable (InboundEvent?) -> Void) {
+  public func start(
+    receiver: @escaping @Sendable (InboundEvent?) -> Void,
+    onOutputBroken: @escaping @Sendable (OutputFailure) -> Void
+  ) {
     Self.ignoreSIGPIPE()
+    output.onBroken(onOutputBroken)
     let reader = Thread { [self] in readLoop(receiver) }
     reader.name = "baton.stdin"
     reader.start()
@@ -94,7 +98,8 @@ public final class StdioChannel: MessageChannel {
 /// When the output is a pipe or socket it is made non-blocking, and a frame sent while nothing is
 /// queued is written at once by the sender (saving a thread wake-up per reply); whatever the pipe
 /// cannot take right away is queued for the writer thread, which waits with `poll(2)`. A terminal or
-/// file keeps blocking writes, all done by the writer thread.
+/// file keeps blocking writes, all done by the writer thread. The first failed write breaks the queue
+/// for good: it is reported once, and everything after it is dropped.
 ///
 /// - Important: every field is guarded by `condition`; `write(2)` is only called with `condition`
 ///   held (inline) or by the writer thread while `writerBusy` keeps senders from writing inline.
@@ -108,7 +113,11 @@ private final class OutputQueue: @unchecked Sendable {
   private var enqueuedFrames = 0
   private var writtenFrames = 0
   private var framesInPending = 0
-  private var broken = false
+  /// Set by the first failed write.
+  private var failure: OutputFailure?
+  private var broken: Bool { failure != nil }
+  /// Told of the failure once; taken when called so it never runs twice.
+  private var brokenHandler: (@Sendable (OutputFailure) -> Void)?
   private var closed = false
   /// The writer thread has taken bytes and is writing them; senders must queue behind it.
   private var writerBusy = false
@@ -130,6 +139,26 @@ private final class OutputQueue: @unchecked Sendable {
     guard type == S_IFIFO || type == S_IFSOCK else { return false }
     let flags = fcntl(descriptor, F_GETFL)
     return flags >= 0 && fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0
+  }
+
+  /// Registers who is told when the output breaks; told at once if it already has.
+  func onBroken(_ handler: @escaping @Sendable (OutputFailure) -> Void) {
+    condition.lock()
+    let alreadyBroken = failure
+    if alreadyBroken == nil { brokenHandler = handler }
+    condition.unlock()
+    if let alreadyBroken { handler(alreadyBroken) }
+  }
+
+  /// Records the first failure; returns what to tell, to be called once `condition` is released.
+  /// - Important: call with `condition` held.
+  private func breakOutput(_ failure: OutputFailure) -> (() -> Void)? {
+    guard !broken else { return nil }
+    self.failure = failure
+    writtenFrames = enqueuedFrames
+    resumeSatisfiedWaiters()
+    guard let handler = brokenHandler.take() else { return nil }
+    return { handler(failure) }
   }
 
   var framing: Framing? {
@@ -154,12 +183,18 @@ private final class OutputQueue: @unchecked Sendable {
 
   func enqueue(_ payload: [UInt8]) {
     condition.lock()
-    defer { condition.unlock() }
+    let report = enqueueLocked(payload)
+    condition.unlock()
+    report?()
+  }
+
+  /// - Important: call with `condition` held; returns a failure report to make once it is released.
+  private func enqueueLocked(_ payload: [UInt8]) -> (() -> Void)? {
     enqueuedFrames += 1
     if broken || closed {
       writtenFrames += 1
       resumeSatisfiedWaiters()
-      return
+      return nil
     }
     if let framing = currentFraming {
       let frame = framing.encode(payload)
@@ -168,14 +203,11 @@ private final class OutputQueue: @unchecked Sendable {
         case .done:
           writtenFrames += 1
           resumeSatisfiedWaiters()
-          return
+          return nil
         case .partial(let written):
           pending.append(contentsOf: frame[written...])
-        case .failed:
-          broken = true
-          writtenFrames = enqueuedFrames
-          resumeSatisfiedWaiters()
-          return
+        case .failed(let failure):
+          return breakOutput(failure)
         }
       } else {
         pending.append(contentsOf: frame)
@@ -185,6 +217,7 @@ private final class OutputQueue: @unchecked Sendable {
     } else {
       unframed.append(payload)
     }
+    return nil
   }
 
   func flush() async {
@@ -224,23 +257,22 @@ private final class OutputQueue: @unchecked Sendable {
       writerBusy = true
       condition.unlock()
 
-      let ok = writeAll(bytes)
+      let failure = writeAll(bytes)
 
       condition.lock()
       writerBusy = false
       writtenFrames += frames
-      if !ok {
-        broken = true
-        writtenFrames = enqueuedFrames
-      }
       resumeSatisfiedWaiters()
+      let report = failure.flatMap(breakOutput)
       condition.unlock()
-      if !ok { return }
+      report?()
+      if failure != nil { return }
     }
   }
 
-  /// Writes everything, waiting for the pipe to drain when it is full. Writer thread only.
-  private func writeAll(_ bytes: [UInt8]) -> Bool {
+  /// Writes everything, waiting for the pipe to drain when it is full; nil once all is written.
+  /// Writer thread only.
+  private func writeAll(_ bytes: [UInt8]) -> OutputFailure? {
     bytes.withUnsafeBytes { raw in
       var offset = 0
       while offset < raw.count {
@@ -252,18 +284,18 @@ private final class OutputQueue: @unchecked Sendable {
             _ = poll(&ready, 1, -1)
             continue
           }
-          return false
+          return OutputFailure.fromWrite(errno: errno)
         }
         offset += written
       }
-      return true
+      return nil
     }
   }
 
   private enum InlineWrite {
     case done
     case partial(Int)
-    case failed
+    case failed(OutputFailure)
   }
 
   /// Writes as much as the non-blocking pipe takes now. Called with `condition` held.
@@ -274,7 +306,7 @@ private final class OutputQueue: @unchecked Sendable {
         let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
-          return errno == EAGAIN ? .partial(offset) : .failed
+          return errno == EAGAIN ? .partial(offset) : .failed(OutputFailure.fromWrite(errno: errno))
         }
         offset += written
       }

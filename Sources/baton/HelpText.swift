@@ -41,7 +41,7 @@ enum HelpText {
       --state-dir DIR             where run journals live (else $BATON_STATE_DIR, ~/.local/state/baton)
 
     stdout carries protocol bytes only; diagnostics go to stderr. The process exits when stdin ends,
-    or on `exit` (code 0 after `shutdown`, 1 otherwise).
+    on `exit` (code 0 after `shutdown`, 1 otherwise), or with 1 once stdout can no longer be written.
     """
 
   static let run = """

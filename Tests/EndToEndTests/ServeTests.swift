@@ -69,6 +69,23 @@ struct ServeTests {
     #expect(await baton.exitCode() == 0)
   }
 
+  @Test func lspFrameWithATooLongLengthIsAnsweredAndTheNextFrameIsServed() async throws {
+    let baton = try BatonProcess(framing: .contentLength)
+    _ = try await baton.initialize()
+    let first = #"{"jsonrpc":"2.0","id":1,"method":"baton/status"}"#
+    let second = #"{"jsonrpc":"2.0","id":2,"method":"baton/status"}"#
+    baton.writeRaw("Content-Length: \(first.utf8.count + 30)\r\n\r\n\(first)")
+    baton.writeRaw("Content-Length: \(second.utf8.count)\r\n\r\n\(second)")
+    let refused = try await baton.nextReply()
+    #expect(refused["error"]?["code"] == -32700)
+    #expect(refused["id"] == .null)
+    let served = try await baton.nextReply()
+    #expect(served["id"] == 2)
+    #expect(served["result"]?["framing"] == "lsp")
+    baton.closeStdin()
+    #expect(await baton.exitCode() == 0)
+  }
+
   @Test func forcedFramingOverridesSniffing() async throws {
     let baton = try BatonProcess(arguments: ["serve", "--framing", "lsp"], framing: .contentLength)
     _ = try await baton.initialize()

@@ -94,6 +94,56 @@ struct FrameDecoderTests {
     #expect(decodeAll([input]) == [.error(.malformedHeader("missing Content-Length")), .frame(bytes("{}"))])
   }
 
+  /// A 52-byte request, as in the reports of lost frames.
+  static let request52 = #"{"jsonrpc":"2.0","id":12345,"method":"baton/status"}"#
+
+  @Test func headerBlockWithoutItsBodyDoesNotSwallowTheNextFrame() {
+    #expect(bytes(Self.request52).count == 52)
+    let input = bytes("Content-Length: 10\r\n\r\nContent-Length: 52\r\n\r\n\(Self.request52)")
+    for chunks in splits(of: input) {
+      #expect(decodeAll(chunks) == [.error(.bodyInterrupted(declared: 10, received: 0)), .frame(bytes(Self.request52))])
+    }
+  }
+
+  @Test func lengthThirtyBytesTooLongDoesNotSwallowTheNextFrame() {
+    let second = Self.request52.replacingOccurrences(of: "12345", with: "67890")
+    let input = bytes("Content-Length: 82\r\n\r\n\(Self.request52)Content-Length: 52\r\n\r\n\(second)")
+    for chunks in splits(of: input) {
+      #expect(decodeAll(chunks) == [.error(.bodyInterrupted(declared: 82, received: 52)), .frame(bytes(second))])
+    }
+  }
+
+  /// The declared body is never filled: the next frame is shorter than the excess, and nothing follows it.
+  @Test func lengthLongerThanEverythingLeftStillFindsTheNextFrame() {
+    for input in [
+      bytes("Content-Length: 60\r\n\r\n{\"a\":1}Content-Length: 2\r\n\r\n{}"),
+      bytes("Content-Length: 60\n\n{\"a\":1}\r\nCONTENT-LENGTH:2\n\n{}"),
+    ] {
+      for chunks in splits(of: input) {
+        let outputs = decodeAll(chunks)
+        #expect(outputs.count == 2)
+        if case .error(.bodyInterrupted(declared: 60, _))? = outputs.first {} else { Issue.record("got \(outputs)") }
+        #expect(outputs.last == .frame(bytes("{}")))
+      }
+    }
+  }
+
+  @Test func bodyWhoseStringsMentionContentLengthIsAFrame() {
+    let body = "{\"note\":\"Content-Length: 12\",\r\n\"lower\":\"content-length:5\"\r\n,\"c\":\"Content-Length: 7\"}"
+    let input = bytes("Content-Length: \(bytes(body).count)\r\n\r\n\(body)Content-Length: 2\r\n\r\n{}")
+    for chunks in splits(of: input) {
+      #expect(decodeAll(chunks) == frames(body, "{}"))
+    }
+  }
+
+  @Test func headerLineSplitAtTheDeclaredEndIsWaitedFor() {
+    // The declared body ends inside the next header's name: the decoder must wait to see the whole line.
+    let input = bytes("Content-Length: 12\r\n\r\n{\"a\":1}Content-Length: 2\r\n\r\n[]")
+    for chunks in splits(of: input) {
+      #expect(decodeAll(chunks) == [.error(.bodyInterrupted(declared: 12, received: 7)), .frame(bytes("[]"))])
+    }
+  }
+
   @Test func nonNumericLengthIsMalformed() throws {
     let outputs = decodeAll([bytes("Content-Length: ten\r\n\r\n{}Content-Length: 2\r\n\r\n[]")])
     try #require(outputs.count == 2)

@@ -94,6 +94,15 @@ struct StdioChannelTests {
     #expect(events == [.framingError(.frameTooLarge(size: 5000, limit: 1024)), .frame(Array("{}".utf8))])
   }
 
+  @Test func tooLongContentLengthIsReportedAndTheNextFrameStillArrives() async {
+    let pipes = PipePair(serverFraming: nil, clientFraming: .contentLength)
+    // The first header claims 30 bytes more than its body: they would be taken from the next frame.
+    pipes.writeRaw("Content-Length: 38\r\n\r\n{\"first\":1}")
+    pipes.writeRaw("Content-Length: 12\r\n\r\n{\"second\":2}")
+    let events = await collect(pipes.serverEvents, count: 2)
+    #expect(events == [.framingError(.bodyInterrupted(declared: 38, received: 11)), .frame(Array(#"{"second":2}"#.utf8))])
+  }
+
   @Test func endOfInputFinishesTheInboundStream() async {
     let pipes = PipePair(serverFraming: nil, clientFraming: .newline)
     pipes.writeRaw("{\"last\":1}\n")
