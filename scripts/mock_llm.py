@@ -118,6 +118,7 @@ KNOBS = {
     "gate": (_bool, False, "hold each request (after rate limiting, before latency) until POST /_mock/release"),
     "array_items": (_nonneg(_int), 2, "JSON mode: length of outermost arrays without minItems/maxItems forcing otherwise (e.g. 1000 subtasks); nested arrays get 2"),
     "reply_words": (_nonneg(_int), 0, "append this many filler words to text replies (more SSE chunks, more tokens)"),
+    "echo_key": (_bool, False, "append the request's API key (bearer token or x-api-key) to text replies, like a broken gateway"),
 }
 KNOB_DEFAULTS = {k: v[1] for k, v in KNOBS.items()}
 
@@ -935,8 +936,8 @@ class MockServer:
             parts.append(json.dumps(body["tools"]))
         return "\n".join(p for p in parts if p)
 
-    def plan_reply(self, body, kind, knobs):
-        """Decide what to answer: returns dict(mode, text|tool, ...)."""
+    def plan_reply(self, body, kind, knobs, key=None):
+        """Decide what to answer: returns dict(mode, text|tool, ...). `key`: the request's API key, for echo_key."""
         msgs = body.get("messages")
         if not isinstance(msgs, list) or not msgs:
             raise BadRequest("'messages' must be a non-empty array")
@@ -995,6 +996,8 @@ class MockServer:
             text = "echo: " + snippet
             if knobs["reply_words"]:
                 text += " " + " ".join(FILLER[i % len(FILLER)] for i in range(knobs["reply_words"]))
+            if knobs["echo_key"] and key:
+                text += " your key is " + key
             reply["text"] = text
         out = reply["args"] if reply["mode"] == "tool" else reply["text"]
         reply["finish_length"] = knobs["finish_length"]
@@ -1053,7 +1056,9 @@ class MockServer:
         body = self.parse_body(req)
         stream = bool(body.get("stream"))
         entry["stream"] = stream
-        reply = self.plan_reply(body, kind, knobs)
+        auth = req.headers.get("authorization", "")
+        key = auth[7:] if auth.lower().startswith("bearer ") else req.headers.get("x-api-key")
+        reply = self.plan_reply(body, kind, knobs, key)
 
         # 1. rate limits: immediate 429
         rl_headers, wait, which = self.rate_check(knobs, reply["prompt_tokens"] + reply["completion_tokens"], kind)

@@ -38,17 +38,20 @@ public final class Logger: Sendable {
   public let level: LogLevel
   private let descriptor: Int32
   private let lock = Mutex(())
+  /// Configured secrets never reach stderr either, whatever a message quotes.
+  private let redactor: SecretRedactor
 
-  public init(level: LogLevel = .warning, descriptor: Int32 = 2) {
+  public init(level: LogLevel = .warning, descriptor: Int32 = 2, redactor: SecretRedactor = .none) {
     self.level = level
     self.descriptor = descriptor
+    self.redactor = redactor
   }
 
   public func isEnabled(_ level: LogLevel) -> Bool { level != .off && level <= self.level }
 
   public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
     guard isEnabled(level) else { return }
-    let line = Array("baton: \(level.label): \(message())\n".utf8)
+    let line = redactor.redact(Array("baton: \(level.label): \(message())\n".utf8))
     lock.withLock { _ in
       line.withUnsafeBytes { raw in
         var offset = 0

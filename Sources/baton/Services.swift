@@ -10,7 +10,7 @@ enum Services {
     let registry = registry(configuration, environment: environment)
     let engine = Engine(
       configuration: engineConfiguration(configuration, stateDirectory: stateDirectory, environment: environment),
-      models: registry)
+      models: registry, redactor: configuration.redactor)
     return BatonServices(registry: registry, engine: engine)
   }
 

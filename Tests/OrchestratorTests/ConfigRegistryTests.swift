@@ -42,10 +42,16 @@ import Testing
     let resolved = try registry.resolve("anthropic:claude-sonnet-4-5")
     #expect(resolved.reference == ModelReference(provider: "anthropic", model: "claude-sonnet-4-5"))
     #expect(resolved.provider.name == "anthropic")
-    #expect(resolved.provider is AnthropicProvider)
+    #expect(Self.adapter(resolved.provider) is AnthropicProvider)
     #expect(try registry.resolve("ollama:llama3:8b").reference.model == "llama3:8b")
-    #expect(try registry.resolve("ollama:llama3:8b").provider is OpenAICompatibleProvider)
-    #expect(try registry.resolve("bedrock:amazon.nova-micro-v1:0").provider is BedrockProvider)
+    #expect(Self.adapter(try registry.resolve("ollama:llama3:8b").provider) is OpenAICompatibleProvider)
+    #expect(Self.adapter(try registry.resolve("bedrock:amazon.nova-micro-v1:0").provider) is BedrockProvider)
+    #expect(resolved.provider is RedactingProvider, "with keys configured, every adapter's output is redacted")
+  }
+
+  /// The adapter behind the redaction every configured provider gets when keys are configured.
+  static func adapter(_ provider: any LLMProvider) -> any LLMProvider {
+    (provider as? RedactingProvider)?.base ?? provider
   }
 
   @Test func nilResolvesTheDefaultModel() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 import Testing
 
 @testable import Orchestrator

@@ -11,6 +11,8 @@ public actor Engine {
   private nonisolated let services: EngineServices
   private nonisolated let defaultApprover: (any PlanApprover)?
   private nonisolated let journals: JournalReader?
+  /// Removes configured secrets from the journals.
+  private nonisolated let redactor: SecretRedactor
 
   private var runRecords: [String: RunRecord] = [:]
   private var runOrder: [String] = []
@@ -22,12 +24,14 @@ public actor Engine {
   ///   - clock: paces retries, rate limits, timeouts and deadlines (tests pass a manual clock).
   ///   - random: jitter for retry backoff.
   ///   - approver: asked to approve plans of runs with `approvePlan` when the run names no approver of its own.
+  ///   - redactor: the configured secrets, kept out of every journal line.
   public init(
     configuration: EngineConfiguration = EngineConfiguration(), models: any ModelResolving,
     clock: any Clock<Duration> = ContinuousClock(), random: any RandomSource = SystemRandomSource(),
-    approver: (any PlanApprover)? = nil
+    approver: (any PlanApprover)? = nil, redactor: SecretRedactor = .none
   ) {
     self.configuration = configuration
+    self.redactor = redactor
     let engineClock = EngineClock(clock)
     services = EngineServices(
       configuration: configuration, models: models, clock: engineClock, random: random,
@@ -86,7 +90,7 @@ public actor Engine {
     var journalError: String?
     if let directory = configuration.stateDirectory {
       do {
-        journal = try RunJournal(stateDirectory: directory, runId: runId)
+        journal = try RunJournal(stateDirectory: directory, runId: runId, redactor: redactor)
       } catch {
         journalError = ModelCall.Failure.describe(error)
       }

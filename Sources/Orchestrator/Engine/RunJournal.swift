@@ -16,7 +16,11 @@ final class RunJournal: Sendable {
   }
 
   /// Opens (creating directories as needed) the journal of `runId`, or throws with the reason.
-  init(stateDirectory: String, runId: String) throws {
+  /// Every line is written without the configured secrets (a task or a model output may quote a key).
+  private let redactor: SecretRedactor
+
+  init(stateDirectory: String, runId: String, redactor: SecretRedactor = .none) throws {
+    self.redactor = redactor
     let directory = (stateDirectory as NSString).expandingTildeInPath + "/runs"
     try FileManager.default.createDirectory(
       atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -43,6 +47,7 @@ final class RunJournal: Sendable {
         return
       }
     }
+    line = redactor.redact(line)
     line.append(0x0a)
     file.withLock { state in
       guard state.descriptor >= 0, state.failure == nil else { return }

@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 
 /// Masks what looks like a credential before journal text reaches the page.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 
 /// The effective provider configuration: built-in providers from the environment, overridden and
 /// extended by the configuration file's `providers`, plus the default model, roles, prices and rate

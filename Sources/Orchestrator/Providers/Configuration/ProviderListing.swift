@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 
 /// One provider as the `models/list` RPC method shows it. Never contains the key: only whether there is
 /// one, and any error text is redacted.

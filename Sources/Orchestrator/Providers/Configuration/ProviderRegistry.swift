@@ -1,4 +1,5 @@
 import Foundation
+import RPC
 
 /// Turns `provider:model` names into ready adapters, one per configured provider, built once.
 /// This is the engine's `ModelResolving`; errors are `ProviderError(.notConfigured)` and, like the
@@ -22,8 +23,12 @@ public struct ProviderRegistry: ModelResolving {
   /// Providers from `makeProvider`, e.g. scripted fakes in engine tests.
   public init(configuration: ProviderConfiguration, makeProvider: (ProviderSettings) -> any LLMProvider) {
     self.configuration = configuration
-    self.providers = configuration.providers.mapValues(makeProvider)
-    self.redactor = configuration.redactor
+    let redactor = configuration.redactor
+    self.providers = configuration.providers.mapValues { settings in
+      let provider = makeProvider(settings)
+      return redactor.isEmpty ? provider : RedactingProvider(base: provider, redactor: redactor)
+    }
+    self.redactor = redactor
   }
 
   public var defaultModel: ModelReference { configuration.defaultModel }
