@@ -808,6 +808,8 @@ def mutate_structure(message: Obj, rng: random.Random, ids: IdSource) -> Tuple[A
     op = rng.choice(["id", "id", "type", "type", "type", "number", "number", "surrogate", "remove", "dup",
                      "dup", "deep", "params", "jsonrpc", "method", "batch", "batch", "extra", "bigstring"])
     method = message.get("method") if isinstance(message, Obj) else None
+    if not message.pairs:
+        message.pairs.append(["jsonrpc", "2.0"])
     if op == "id":
         raw = Raw(rng.choice(ID_POOL))
         message.set("id", raw)
@@ -1472,9 +1474,9 @@ class Fuzzer:
         self.env = baton_env()
         self.log = log or (lambda *_: None)
 
-    def args(self, extra=()) -> List[str]:
-        return ["--config", self.config, "--state-dir", self.state_dir, "--max-frame-bytes", str(MAX_FRAME_BYTES),
-                *extra]
+    def args(self, extra=(), state_dir=None) -> List[str]:
+        return ["--config", self.config, "--state-dir", state_dir or self.state_dir,
+                "--max-frame-bytes", str(MAX_FRAME_BYTES), *extra]
 
     # -- building a session
 
@@ -1526,7 +1528,9 @@ class Fuzzer:
                             owners[key].append(index)
                     if "initialize" in model.requests and not initialized:
                         pids += [int(p) for p in re.findall(rb'"processId"\s*:\s*(\d{1,10})\b', frame)]
-        baton = BatonProcess(self.binary, self.args(extra_args), framing, self.env)
+        # A journal directory per session: `runs/list` reads every journal, and a long campaign makes thousands.
+        state_dir = tempfile.mkdtemp(prefix="state-", dir=self.state_dir)
+        baton = BatonProcess(self.binary, self.args(extra_args, state_dir), framing, self.env)
         result.argv = baton.argv
         observed = Observed()
         try:
@@ -1540,6 +1544,7 @@ class Fuzzer:
             code = baton.reap(timeout=10)
         finally:
             baton.kill()
+            shutil.rmtree(state_dir, ignore_errors=True)
         result.returncode = code
         result.peak_kib = baton.peak_kib
         result.seconds = time.monotonic() - started
@@ -1655,6 +1660,36 @@ class Failure:
     example: str = ""
 
 
+_POOL_IDS = {raw.encode("utf-8") for raw in ID_POOL}
+
+
+def _id_class(raw: bytes, echoed: bool = False) -> str:
+    """An id as a failure class: ids from ID_POOL stand for themselves; mutated ones by what makes them hard
+    (invalid UTF-8, surrogate escapes, other escapes, a number that is not a plain integer), so one bug is
+    listed once, not once per byte-flipped id."""
+    if raw in _POOL_IDS or raw == b"null":
+        return _text(raw)
+    if echoed:
+        if b"\xef\xbf\xbd" in raw:
+            return "(a string holding U+FFFD)"
+        if re.fullmatch(rb"-?[0-9.]+(e[+-]?[0-9]+)?", raw) and re.search(rb"[.e]", raw):
+            return "(a re-formatted number)"
+        return _text(raw) if not raw.startswith(b'"') else "(another string)"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "(a string with invalid UTF-8)"
+    if raw.startswith(b'"'):
+        if re.search(rb"\\u[dD][89a-fA-F]", raw):
+            return "(a string with \\uD800-\\uDFFF escapes)"
+        if b"\\" in raw:
+            return "(a string with escapes)"
+        return "(a string)"
+    if re.search(rb"[.eE]", raw) or raw.startswith(b"-0") or len(raw.lstrip(b"-")) >= 19:
+        return "(a number that is not a plain 64-bit integer)"
+    return _text(raw)
+
+
 def _text(raw: bytes, limit=60) -> str:
     text = raw.decode("utf-8", "backslashreplace")
     return text if len(text) <= limit else text[:limit] + "…"
@@ -1724,23 +1759,26 @@ class Campaign:
             out.append(("malformed:" + general, f"malformed output: {general}", line))
         if result.crash or result.unexpected_exit:
             return out
-        got = [raw for _, raw, _ in result.unexpected]
+        got = list(dict.fromkeys(raw for _, raw, _ in result.unexpected))
         sent = list(dict.fromkeys(result.shortfall_ids or (result.silent_ids if alone else [])))
         if alone and got and sent:
-            pair = f"id {', '.join(_text(x) for x in sent)} echoed as {', '.join(_text(y) for y in dict.fromkeys(got))}"
+            classes = f"{' / '.join(dict.fromkeys(_id_class(x) for x in sent))} -> " \
+                      f"{' / '.join(dict.fromkeys(_id_class(y, echoed=True) for y in got))}"
+            pair = f"id {', '.join(_text(x) for x in sent)} echoed as {', '.join(_text(y) for y in got)}"
             frames = "; ".join(_text(f, 200) for _, _, f in result.unexpected[:2])
-            out.append(("echo:" + pair, pair, f"sent {pair}: {frames}"))
+            out.append(("echo:" + classes, pair, f"sent {pair}: {frames}"))
         else:
-            for raw in dict.fromkeys(got):
+            for raw in got:
                 frames = [f for _, r, f in result.unexpected if r == raw]
-                out.append((f"got:{_text(raw)}", f"a reply carries id {_text(raw)}, which no request sent",
+                out.append((f"got:{_id_class(raw, echoed=True)}", f"a reply carries id {_text(raw)}, which no request sent",
                             f"{len(frames)} such replies, e.g. {_text(frames[0], 200)}"))
             if result.lost:
                 for raw in sent:
-                    out.append((f"lost:{_text(raw)}", f"lost reply: id {_text(raw)}",
+                    out.append((f"lost:{_id_class(raw)}", f"lost reply: id {_text(raw)}",
                                 f"no reply to the request with id {_text(raw, 200)}: " + "; ".join(result.details[:3])))
         for raw in result.doubled_ids:
-            out.append((f"doubled:{_text(raw)}", f"doubled reply: id {_text(raw)}", "; ".join(result.details[:3])))
+            out.append((f"doubled:{_id_class(raw, echoed=True)}", f"doubled reply: id {_text(raw)}",
+                        "; ".join(result.details[:3])))
         return out
 
     # -- isolation: which unit alone shows the failure
@@ -1800,8 +1838,8 @@ class Campaign:
             if only is not None and key not in only:
                 continue
             if key.startswith("echo:"):
-                self.known_sent.update(_text(x) for x in result.shortfall_ids)
-                self.known_got.update(_text(raw) for _, raw, _ in result.unexpected)
+                self.known_sent.update(_id_class(x) for x in (result.shortfall_ids or result.silent_ids))
+                self.known_got.update(_id_class(raw, echoed=True) for _, raw, _ in result.unexpected)
             if key in self.failures:
                 self.failures[key].count += 1
                 continue
