@@ -1414,7 +1414,8 @@ class BatonProcess:
 
 def crash_summary(stderr: str) -> str:
     """`Swift runtime failure: arithmetic overflow at Sources/...:32` from a Swift backtrace, when there is one."""
-    failure = re.search(r"(?:Swift runtime failure|Fatal error)[^\n]*", stderr)
+    failure = re.search(r"(?:Swift runtime failure|Fatal error|[Aa]ssertion failed|Precondition failed|"
+                        r"free\(\)|malloc\(\)|double free|corrupted)[^\n]*", stderr)
     text = failure.group(0).strip(" *") if failure else ""
     crashed = re.search(r'crashed:\n\n(.*?)\n\n', stderr, re.S)
     if crashed:
@@ -1457,6 +1458,7 @@ class SessionResult:
     stream: bytes = b""
     argv: List[str] = field(default_factory=list)
     seconds: float = 0.0
+    stderr: str = ""                          # baton's stderr, kept when it crashed or exited early
 
     @property
     def failed(self) -> bool:
@@ -1550,6 +1552,8 @@ class Fuzzer:
         result.seconds = time.monotonic() - started
         stderr = baton.stderr_text()
         summary = crash_summary(stderr)
+        if code != 0 or baton.killed_after_timeout:
+            result.stderr = stderr[-20000:]
         if baton.killed_after_timeout:
             result.unexpected_exit = "did not exit within 10 s of the end of its input (killed)"
         elif code < 0:
@@ -1821,6 +1825,12 @@ class Campaign:
                 found += 1
                 if fatal or all(self._explained(key) for key, _, _ in symptoms):
                     break
+        if fatal and not found and self.replays + 3 <= self.max_replays:
+            # No unit alone shows it: is it even reproducible as a whole (a race), or only sometimes?
+            self.replays += 3
+            reruns = [self.fuzzer.run_units(result.framing, result.units, initialized, timeout=60) for _ in range(3)]
+            again = sum(bool(rerun.crash or rerun.unexpected_exit) for rerun in reruns)
+            result.details.append(f"no unit alone shows it; the whole session replayed 3 times failed {again} times")
         unexplained = {key for key, _, _ in symptoms if not self._explained(key)}
         if not found or unexplained:
             # Only the whole session shows it (or the replay budget is spent): save all of it.
@@ -1855,6 +1865,7 @@ class Campaign:
             f.write(result.stream)
         note = {"signature": signature, "symptom": symptom, "input": desc, "framing": result.framing,
                 "argv": result.argv, "details": result.details[:20], "returncode": result.returncode,
+                "stderr": result.stderr.splitlines()[-80:],
                 "replay": f"python3 scripts/fuzz_rpc.py --replay {base}.bin --framing {result.framing}",
                 "shell": "baton serve --config CONFIG --max-frame-bytes %d < %s.bin" % (MAX_FRAME_BYTES, base)}
         with open(base + ".json", "w") as f:

@@ -1,6 +1,7 @@
 """The fuzzer of scripts/fuzz_rpc.py as a test: a short deterministic run of both framings against the real
-binary and the mock LLM server, the numeric-field property check, and tests of the oracle itself (the raw-id
-extractor, the model of what Baton must answer, and that a server which breaks the rules is caught).
+binary and the mock LLM server, the numeric-field property check, every request in flight at the end of
+input answered, and tests of the oracle itself (the raw-id extractor, the model of what Baton must answer,
+and that a server which breaks the rules is caught).
 
 Run: python3 -m pytest -q scripts/test_fuzz.py   (after `swift build`; BATON=path overrides the binary,
 which is otherwise .build/debug/baton when present, else .build/release/baton). FUZZ_FRAMES and FUZZ_SEED
@@ -68,11 +69,37 @@ def describe(report):
 @pytest.mark.parametrize("framing", ["lsp", "ndjson"])
 def test_short_fuzz_run(fuzzer, framing):
     campaign = fuzz_rpc.Campaign(fuzzer, SEED, max_replays=120)
-    report = campaign.run(FRAMES_PER_FRAMING, max_seconds=25, framings=[framing])   # stops by itself
+    report = campaign.run(FRAMES_PER_FRAMING, max_seconds=20, framings=[framing])   # stops by itself
     assert report["frames_sent"] >= min(FRAMES_PER_FRAMING, 500), report
     problems = [report[k] for k in ("crashes", "unexpected_exits", "lost_replies", "doubled_replies", "id_mismatches",
                                     "malformed_output", "final_status_unanswered")]
     assert not any(problems) and not report["distinct_failures"], describe(report)
+
+
+def test_requests_in_flight_when_input_ends_are_all_answered(fuzzer):
+    """protocol.md section 3.5: at end of stdin every request still gets its one reply. Three `complete`s are
+    in flight (at the mock) when stdin closes, right after the final status is answered; four sessions at a
+    time, so the handlers finishing and the shutdown's cancellation meet in every order."""
+    import threading
+    lost = []
+    init = fuzz_rpc.dumps(fuzz_rpc._request("initialize", {"processId": None}, id=fuzz_rpc.Raw(fuzz_rpc.PREAMBLE_ID)))
+
+    def sessions(framing):
+        preamble = fuzz_rpc.Unit(fuzz_rpc.frame_message(framing, init), [init], {}, "preamble")
+        for _ in range(30):
+            payloads = [b'{"jsonrpc":"2.0","id":%d,"method":"complete","params":{"prompt":"2+2?","maxTokens":8}}' % i
+                        for i in (1, 2, 3)]
+            units = [fuzz_rpc.Unit(fuzz_rpc.frame_message(framing, p), [p], {}, "complete") for p in payloads]
+            result = fuzzer.run_units(framing, [preamble] + units, True, timeout=30)
+            if result.failed:
+                lost.append(f"{framing}: {result.crash or result.unexpected_exit or ''} {'; '.join(result.details)}")
+
+    threads = [threading.Thread(target=sessions, args=(framing,)) for framing in ("lsp", "ndjson", "lsp", "ndjson")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not lost, f"{len(lost)} of 120 sessions lost a reply at the end of input:\n" + "\n".join(lost[:10])
 
 
 # ---------------------------------------------------------------------------------------------------------
