@@ -150,6 +150,12 @@ def parse_x_mock(header):
 # ---------------------------------------------------------------------------
 # JSON-schema instance generator (deterministic, minimal but valid)
 
+# Arrays longer than this are never generated just because a schema's minItems asks for them: a fuzzed
+# `minSubtasks: 4611686018427387904` reaches the planner schema as minItems and would otherwise hang the
+# mock building a list that size. The reply then has fewer items than asked, which the caller must reject.
+MAX_FORCED_ITEMS = 10_000
+
+
 class SchemaGen:
     def __init__(self, root, array_items=2):
         self.root = root if isinstance(root, dict) else {}
@@ -245,6 +251,7 @@ class SchemaGen:
             if not isinstance(items, dict):
                 items = {} if items is not False else None
             lo = s.get("minItems", 0) if isinstance(s.get("minItems"), int) else 0
+            lo = min(lo, MAX_FORCED_ITEMS)  # a hostile minItems (2**62) must not hang the mock
             hi = s.get("maxItems") if isinstance(s.get("maxItems"), int) else None
             n = max(2 if nested else self.array_items, lo)
             if hi is not None:
