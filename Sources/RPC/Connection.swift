@@ -270,7 +270,8 @@ public final class Connection: Sendable {
     }
     let request = InFlightRequest(id: id, answersAlone: answersAlone)
     let duplicate = state.withLock { state -> Bool in
-      guard state.inFlight[id] == nil else { return true }
+      // A request whose reply has gone out no longer holds its id, though it may still be in the table.
+      if let holder = state.inFlight[id], !holder.hasReplied { return true }
       state.inFlight[id] = request
       return false
     }
@@ -295,8 +296,10 @@ public final class Connection: Sendable {
         reply = OutgoingMessage.errorResponse(id: id, error: wireError)
       }
       progress.end()
-      forget(request)
+      // The reply goes out before the request leaves the table: the session's wind-down waits for the
+      // requests in the table, so one that finished just as input ended still has its reply written.
       if answersAlone && request.claimReply() { channel.send(reply) }
+      forget(request)
       return reply
     }
     request.attach(task)

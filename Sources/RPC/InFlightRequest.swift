@@ -43,6 +43,9 @@ final class InFlightRequest: Sendable {
 
   var isCancelledByClient: Bool { state.withLock { $0.cancelledByClient } }
 
+  /// Whether the one reply has been claimed (and so is sent or being sent).
+  var hasReplied: Bool { state.withLock { $0.replied } }
+
   /// True exactly once: the caller then owns the one reply.
   func claimReply() -> Bool {
     state.withLock { state in
