@@ -57,8 +57,8 @@ public final class Connection: Sendable {
 
   // MARK: - What handlers and status can see
 
-  /// Requests being served right now.
-  public var inFlightCount: Int { state.withLock { $0.inFlight.count } }
+  /// Requests being served right now (one whose reply is being written no longer counts).
+  public var inFlightCount: Int { state.withLock { $0.inFlight.values.filter { !$0.hasReplied }.count } }
   public var uptime: Duration { ContinuousClock.now - startedAt }
   public var framing: Framing? { channel.framing }
   /// The params the client sent with `initialize` (client info, capabilities, processId).
