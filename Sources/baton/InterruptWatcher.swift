@@ -14,7 +14,7 @@ final class InterruptWatcher: Sendable {
     signal(SIGINT, SIG_IGN)  // the dispatch source sees it; the default action would kill us mid-write
     source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
     source.setEventHandler { [interrupts] in
-      if interrupts.next() == 1 { onInterrupt() } else { exit(130) }
+      if interrupts.next() == 1 { onInterrupt() } else { _exit(130) }  // no atexit handlers: see main.swift
     }
     source.resume()
   }
