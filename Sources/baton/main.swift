@@ -30,7 +30,7 @@ func runBaton() async -> Int32 {
 
 /// The process ends with `_exit`, not `exit`: `exit` runs the atexit handlers, and OpenSSL's (registered
 /// by libcurl) frees global state while the HTTP loop thread may still hold it. A core dump of a SIGABRT
-/// the fuzzer caught at the end of input (about one session in 5,000) showed exactly that: heap
+/// the fuzzer caught at the end of input (one session in a few thousand) showed exactly that: heap
 /// corruption between `OPENSSL_cleanup` and a thread's exit. Everything Baton writes goes out with
 /// write(2) and is flushed by the time `runBaton` returns, so there is nothing left for the handlers to do.
 let exitCode = await runBaton()
