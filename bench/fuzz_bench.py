@@ -15,7 +15,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
@@ -44,17 +43,9 @@ def main():
         report = {"binary": args.binary}
         report.update(campaign.run(args.frames, args.max_seconds, ["lsp", "ndjson"]))
         if not args.no_properties:
-            started = time.monotonic()
-            checker = fuzz_rpc.PropertyChecker(fuzzer)
-            outcomes = checker.check_all()
-            report["property_checks"] = len(outcomes)
-            report["property_failures"] = [f"{o.method} {o.path}={o.value}: {o.verdict}" for o in outcomes if not o.ok]
-            report["property_seconds"] = round(time.monotonic() - started, 1)
-            report["property_peak_rss_mib"] = round(checker.peak_kib / 1024, 1)
+            report.update(fuzz_rpc.property_report(fuzzer))
         print(json.dumps(report, indent=2, ensure_ascii=False))
-        failed = report["distinct_failures"] or report.get("property_failures") or any(
-            report[k] for k in ("crashes", "unexpected_exits", "lost_replies", "doubled_replies", "id_mismatches",
-                                "malformed_output", "final_status_unanswered"))
+        failed = fuzz_rpc.campaign_failed(report) or bool(report.get("property_failures"))
         summary = (f"{report['frames_sent']} frames in {report['sessions']} sessions, {report['elapsed_s']} s "
                    f"({report['frames_per_s']} frames/s); crashes {report['crashes']}, lost {report['lost_replies']}, "
                    f"doubled {report['doubled_replies']}, id mismatches {report['id_mismatches']}; "

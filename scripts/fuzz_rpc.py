@@ -1631,13 +1631,7 @@ class Fuzzer:
 
 
 def _is_final(frame: bytes) -> bool:
-    if FINAL_ID not in frame:
-        return False
-    scanned = scan(frame)
-    if scanned.error or scanned.root.kind != "object":
-        return False
-    members = dict(scanned.root.members)
-    return "method" not in members and "id" in members and scanned.raw(members["id"]) == FINAL_ID
+    return reply_to(frame, FINAL_ID)
 
 
 def _alive(pid: int) -> bool:
@@ -2123,6 +2117,26 @@ def replay(binary: str, path: str, framing: str, mock: MockServer, work_dir: str
     return 0 if code == 0 else 1
 
 
+FAILURE_COUNTS = ("crashes", "unexpected_exits", "lost_replies", "doubled_replies", "id_mismatches",
+                  "malformed_output", "final_status_unanswered")
+
+
+def campaign_failed(report: Dict[str, Any]) -> bool:
+    """Whether a campaign's report shows any failure at all."""
+    return bool(report["distinct_failures"]) or any(report[k] for k in FAILURE_COUNTS)
+
+
+def property_report(fuzzer: "Fuzzer") -> Dict[str, Any]:
+    """Runs the numeric-field property check; its part of a report (`property_failures` empty when it passed)."""
+    started = time.monotonic()
+    checker = PropertyChecker(fuzzer)
+    outcomes = checker.check_all()
+    return {"property_checks": len(outcomes),
+            "property_failures": [f"{o.method} {o.path}={o.value}: {o.verdict}" for o in outcomes if not o.ok],
+            "property_seconds": round(time.monotonic() - started, 1),
+            "property_peak_rss_mib": round(checker.peak_kib / 1024, 1)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=None, help="baton binary (default: $BATON, .build/debug, .build/release)")
@@ -2153,17 +2167,10 @@ def main(argv=None):
         if not args.properties:
             framings = ["lsp", "ndjson"] if args.framing == "both" else [args.framing]
             report.update(Campaign(fuzzer, args.seed).run(args.frames, args.max_seconds, framings))
-            failed = bool(report["distinct_failures"]) or any(
-                report[k] for k in ("crashes", "unexpected_exits", "lost_replies", "doubled_replies", "id_mismatches",
-                                    "malformed_output", "final_status_unanswered"))
+            failed = campaign_failed(report)
         if args.properties or args.with_properties:
-            checker = PropertyChecker(fuzzer)
-            outcomes = checker.check_all()
-            bad = [o for o in outcomes if not o.ok]
-            report["property_checks"] = len(outcomes)
-            report["property_failures"] = [f"{o.method} {o.path}={o.value}: {o.verdict}" for o in bad]
-            report["property_peak_rss_mib"] = round(checker.peak_kib / 1024, 1)
-            failed = failed or bool(bad)
+            report.update(property_report(fuzzer))
+            failed = failed or bool(report["property_failures"])
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 1 if failed else 0
     finally:

@@ -100,6 +100,11 @@ private struct JSONValueEncoding: Encoder {
   func singleValueContainer() -> any SingleValueEncodingContainer { SingleValueContainer(node: node, codingPath: codingPath) }
 }
 
+/// Unsigned values past `Int.max` cannot be `.int`; they go out as the nearest double.
+private func unsignedValue(_ value: UInt64) -> JSONValue {
+  Int(exactly: value).map(JSONValue.int) ?? .double(Double(value))
+}
+
 /// The common leaf types as values, without going through an encoder.
 private func leafValue<Value: Encodable>(_ value: Value) -> JSONValue? {
   switch value {
@@ -138,13 +143,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   mutating func encode(_ value: UInt8, forKey key: Key) { node.set(key.stringValue, .int(Int(value))) }
   mutating func encode(_ value: UInt16, forKey key: Key) { node.set(key.stringValue, .int(Int(value))) }
   mutating func encode(_ value: UInt32, forKey key: Key) { node.set(key.stringValue, .int(Int(value))) }
-  mutating func encode(_ value: UInt, forKey key: Key) { node.set(key.stringValue, Self.unsigned(UInt64(value))) }
-  mutating func encode(_ value: UInt64, forKey key: Key) { node.set(key.stringValue, Self.unsigned(value)) }
-
-  /// Unsigned values past `Int.max` cannot be `.int`; they go out as the nearest double.
-  private static func unsigned(_ value: UInt64) -> JSONValue {
-    Int(exactly: value).map(JSONValue.int) ?? .double(Double(value))
-  }
+  mutating func encode(_ value: UInt, forKey key: Key) { node.set(key.stringValue, unsignedValue(UInt64(value))) }
+  mutating func encode(_ value: UInt64, forKey key: Key) { node.set(key.stringValue, unsignedValue(value)) }
 
   mutating func encode<Value: Encodable>(_ value: Value, forKey key: Key) throws {
     if let leaf = leafValue(value) {
@@ -232,8 +232,8 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
   mutating func encode(_ value: UInt8) { node.content = .value(.int(Int(value))) }
   mutating func encode(_ value: UInt16) { node.content = .value(.int(Int(value))) }
   mutating func encode(_ value: UInt32) { node.content = .value(.int(Int(value))) }
-  mutating func encode(_ value: UInt) { node.content = .value(Int(exactly: value).map(JSONValue.int) ?? .double(Double(value))) }
-  mutating func encode(_ value: UInt64) { node.content = .value(Int(exactly: value).map(JSONValue.int) ?? .double(Double(value))) }
+  mutating func encode(_ value: UInt) { node.content = .value(unsignedValue(UInt64(value))) }
+  mutating func encode(_ value: UInt64) { node.content = .value(unsignedValue(value)) }
 
   mutating func encode<Value: Encodable>(_ value: Value) throws {
     try encodeValue(value, into: node, codingPath: codingPath)
