@@ -3,6 +3,7 @@
 #endif
 import Foundation
 import Synchronization
+import JSON
 import Transport
 
 /// One JSON-RPC 2.0 session over a `MessageChannel`: the read loop, the LSP lifecycle, in-flight

@@ -2,6 +2,7 @@
   @preconcurrency import Glibc
 #endif
 import Synchronization
+import Secrets
 
 /// How much goes to stderr.
 public enum LogLevel: Int, Comparable, Sendable, CaseIterable {

@@ -1,3 +1,5 @@
+import JSON
+
 /// A JSON-RPC message from the peer, classified once by which members it has.
 public enum IncomingMessage: Sendable, Equatable {
   case request(id: RequestID, method: String, params: JSONValue?)

@@ -1,4 +1,5 @@
 import Synchronization
+import JSON
 
 /// Progress of one request, sent in whichever form the client asked for: LSP `$/progress`
 /// (begin/report/end) when the request carried `workDoneToken`, MCP `notifications/progress` when it

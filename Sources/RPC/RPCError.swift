@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A JSON-RPC error code. An open set: app codes are declared where they are used, outside -32768...-32000.
 public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable {

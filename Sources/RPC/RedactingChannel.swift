@@ -1,3 +1,4 @@
+import Secrets
 import Transport
 
 /// A channel whose every outgoing frame has the configured secrets replaced by `SecretRedactor.marker`.

@@ -1,3 +1,5 @@
+import JSON
+
 /// A request id: its value (string, number or null), and the JSON text the peer wrote for it.
 ///
 /// Replies echo `text` byte for byte, because a value does not always survive the trip through Swift:

@@ -1,3 +1,5 @@
+import JSON
+
 /// The method registry: built before the connection runs, immutable after.
 /// Each handler decodes its typed params once; unknown methods never reach it.
 public struct Router: Sendable {

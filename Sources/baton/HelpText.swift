@@ -1,4 +1,4 @@
-import Orchestrator
+import API
 
 /// What `baton --help` prints.
 enum HelpText {

@@ -1,5 +1,5 @@
 import Foundation
-import Orchestrator
+import Report
 
 /// Options of `baton report <runId>`.
 struct ReportOptions: Equatable {

@@ -2,6 +2,9 @@
   @preconcurrency import Glibc
 #endif
 import Foundation
+import API
+import JSON
+import LLM
 import Orchestrator
 import RPC
 

@@ -2,12 +2,13 @@
   @preconcurrency import Glibc
 #endif
 import Foundation
-import Orchestrator
 import Synchronization
+import LLM
+import Orchestrator
 
 /// The live view of a run on stderr: a tree of subtasks with state, tokens and elapsed time,
 /// redrawn in place on a terminal, one plain line per event otherwise (logs, CI, pipes).
-final class RunProgressView: Sendable {
+package final class RunProgressView: Sendable {
   private let interactive: Bool
   private let state = Mutex(ViewState())
   /// Rendering happens off the engine's event path, which must not block.

@@ -1,5 +1,5 @@
 import Foundation
-import Orchestrator
+import API
 import RPC
 import Transport
 

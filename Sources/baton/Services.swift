@@ -1,4 +1,7 @@
 import Foundation
+import API
+import Configuration
+import HTTP
 import Orchestrator
 
 /// Builds everything the methods are served by: providers from the configuration, and the engine

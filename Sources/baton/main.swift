@@ -1,7 +1,5 @@
 import Foundation
-import Orchestrator
-import RPC
-import Transport
+import API
 
 /// Entry point: parse the command line, then serve or print.
 func runBaton() async -> Int32 {

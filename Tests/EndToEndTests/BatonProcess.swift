@@ -1,6 +1,6 @@
 import Foundation
-import RPC
 import Testing
+import JSON
 import Transport
 
 /// The real `baton` binary, spawned with pipes, driven like an editor or script would.

@@ -1,6 +1,6 @@
 import Foundation
-import RPC
 import Testing
+import JSON
 
 /// A client that stops reading Baton's stdout ends the session: Baton must not go on serving nobody.
 @Suite("baton serve with a broken stdout", .timeLimit(.minutes(1)))

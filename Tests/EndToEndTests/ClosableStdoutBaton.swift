@@ -1,5 +1,5 @@
 import Foundation
-import RPC
+import JSON
 import Transport
 
 /// The real `baton serve`, with stdout read only when the test asks, so the test can close its read end

@@ -1,6 +1,6 @@
 import Foundation
-import RPC
 import Testing
+import JSON
 
 /// `complete` and `models/list` through the real binary against the mock LLM server.
 @Suite("complete against the mock server", .timeLimit(.minutes(1)))

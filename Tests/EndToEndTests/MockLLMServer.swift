@@ -1,8 +1,8 @@
 import Foundation
+import JSON
 #if canImport(FoundationNetworking)
   import FoundationNetworking
 #endif
-import RPC
 
 /// The project's mock LLM server (`scripts/mock_llm.py`), spawned per test on a free port.
 final class MockLLMServer: @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Foundation
-import RPC
 import Testing
+import JSON
+import Orchestrator
 
 /// `baton run` in a terminal-less process, against the mock server.
 @Suite("baton run", .timeLimit(.minutes(1)))

@@ -1,9 +1,8 @@
 import Foundation
-import Orchestrator
-import RPC
 import Synchronization
 import Testing
-
+import LLM
+import Orchestrator
 @testable import baton
 
 /// What the progress view writes, captured.

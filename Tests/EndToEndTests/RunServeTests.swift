@@ -1,6 +1,6 @@
 import Foundation
-import RPC
 import Testing
+import JSON
 
 /// `run` through the real binary: a 429 storm from the mock server, and a real task on the local model.
 @Suite("run end to end", .timeLimit(.minutes(3)))

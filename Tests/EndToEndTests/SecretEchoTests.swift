@@ -1,6 +1,6 @@
 import Foundation
-import RPC
 import Testing
+import JSON
 
 /// A gateway that echoes the API key back in its completions must not get the key into anything Baton
 /// emits or writes: replies, deltas, run events, `runs/get`, the journal or stderr.

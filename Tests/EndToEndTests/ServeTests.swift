@@ -1,5 +1,4 @@
 import Foundation
-import RPC
 import Testing
 import Transport
 

@@ -1,7 +1,7 @@
 import Foundation
-import RPC
 import Testing
-
+@testable import EngineTestSupport
+@testable import LLM
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))

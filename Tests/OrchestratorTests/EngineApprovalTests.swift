@@ -1,8 +1,7 @@
 import Foundation
-import RPC
 import Synchronization
 import Testing
-
+@testable import EngineTestSupport
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))

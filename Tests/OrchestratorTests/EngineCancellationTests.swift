@@ -1,13 +1,12 @@
 import Foundation
-import RPC
 import Testing
-
+@testable import EngineTestSupport
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))
 struct EngineCancellationTests {
   /// s1 and s2 answer at once; s3..s6 wait at the gate until cancelled.
-  static func team(gate: Gate) -> FakeProvider {
+  static func team(gate: TaskGate) -> FakeProvider {
     FakeProvider { request, _ in
       switch Role.of(request) {
       case .planner: return .text(planJSON((1...6).map { ("s\($0)", "part \($0)", []) }))
@@ -20,7 +19,7 @@ struct EngineCancellationTests {
   }
 
   @Test func cancelByIdReachesEveryCallInFlightAndKeepsResults() async throws {
-    let gate = Gate()
+    let gate = TaskGate()
     let provider = Self.team(gate: gate)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -49,7 +48,7 @@ struct EngineCancellationTests {
   }
 
   @Test func cancellingTheAwaitingTaskStopsTheRunTheSameWay() async throws {
-    let gate = Gate()
+    let gate = TaskGate()
     let provider = Self.team(gate: gate)
     let engine = makeEngine([provider])
     let recorder = EventRecorder()
@@ -66,7 +65,7 @@ struct EngineCancellationTests {
   }
 
   @Test func cancelledRunStartsNothingNew() async throws {
-    let gate = Gate()
+    let gate = TaskGate()
     let provider = Self.team(gate: gate)
     let engine = makeEngine([provider])
     let recorder = EventRecorder()
@@ -84,7 +83,7 @@ struct EngineCancellationTests {
   }
 
   @Test func deadlineStopsTheRunWithPartialResults() async throws {
-    let gate = Gate()
+    let gate = TaskGate()
     let clock = TestClock()
     let provider = Self.team(gate: gate)
     let engine = makeEngine([provider], clock: clock)
@@ -115,7 +114,7 @@ struct EngineStopOfLargePlanTests {
   }
 
   @Test func subtasksThatNeverStartedAreInTheReportWithoutAnEventEach() async throws {
-    let gate = Gate()
+    let gate = TaskGate()
     let provider = FakeProvider { _, _ in .gated(gate, then: .text("late")) }
     let engine = makeEngine([provider])
     let recorder = EventRecorder()
@@ -136,7 +135,7 @@ struct EngineStopOfLargePlanTests {
 
   @Test func aDeadlineCountsTheTimeSpentBeforeTheRunStarted() async throws {
     let clock = TestClock()
-    let gate = Gate()
+    let gate = TaskGate()
     let provider = FakeProvider { _, _ in .gated(gate, then: .text("late")) }
     let engine = makeEngine([provider], clock: clock)
     let run = Task {

@@ -1,7 +1,7 @@
 import Foundation
-import RPC
 import Testing
-
+@testable import EngineTestSupport
+@testable import LLM
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))
@@ -56,7 +56,7 @@ struct EngineRunTests {
   }
 
   @Test func startGivesTheRunIdAtOnce() async throws {
-    let gate = Gate()
+    let gate = TaskGate()
     let provider = Self.scriptedTeam { _ in .gated(gate, then: .text("slow")) }
     let engine = makeEngine([provider])
     let recorder = EventRecorder()

@@ -1,7 +1,7 @@
 import Foundation
-import RPC
 import Testing
-
+@testable import EngineTestSupport
+@testable import LLM
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))
@@ -145,7 +145,7 @@ struct JournalTests {
   }
 
   @Test func runsListsLiveRunsFirstAndFinishedOnes() async throws {
-    let gate = Gate()
+    let gate = TaskGate()
     let provider = FakeProvider { request, _ in
       switch Role.of(request) {
       case .planner: return .text(planJSON([("s1", "One", [])]))

@@ -1,7 +1,8 @@
 import Foundation
-import RPC
 import Testing
-
+@testable import EngineTestSupport
+@testable import JSON
+@testable import LLM
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))

@@ -1,6 +1,5 @@
 import Foundation
-import RPC
-
+@testable import LLM
 @testable import Orchestrator
 
 /// A discrete-event simulation of the engine's pacing against a token-bucket provider, in virtual time.

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-
 @testable import Orchestrator
 
 /// The 429 benchmark (100 subtasks, concurrency 64, 200 ms latency, provider at 600 RPM with a burst of 10)

@@ -1,7 +1,7 @@
 import Foundation
-import RPC
 import Testing
-
+@testable import EngineTestSupport
+@testable import LLM
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))
@@ -181,7 +181,7 @@ struct RateLimitTests {
   @Test func afterARefusalWithoutHeadersQueuedCallsArePaced() async throws {
     // The four worker calls sent at t = 0 are all refused (Retry-After 1 s); no header says what the limit is.
     let clock = TestClock()
-    let gate = Gate()
+    let gate = TaskGate()
     let refusal = ProviderError(.rateLimited, "slow down", status: 429, retryAfter: .seconds(1))
     let provider = FakeProvider { request, _ in
       switch Role.of(request) {

@@ -1,25 +1,11 @@
 import Foundation
-import RPC
 import Testing
-
+@testable import EngineTestSupport
+@testable import LLM
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))
 struct RetryTests {
-  static let oneSubtask = planJSON([("s1", "Only part", [])])
-
-  /// A team whose worker answers come from `worker(callNumber)` (1 = the first worker call).
-  static func team(name: String = "fake", worker: @escaping @Sendable (Int) -> FakeProvider.Reply) -> FakeProvider {
-    let counter = Counter()
-    return FakeProvider(name: name) { request, _ in
-      switch Role.of(request) {
-      case .planner: return .text(oneSubtask)
-      case .synthesizer: return .text("final")
-      default: return worker(counter.next())
-      }
-    }
-  }
-
   @Test func backoffIsExponentialWithFullJitter() {
     let policy = RetryPolicy(maxAttempts: 6, baseDelaySeconds: 0.5, maxDelaySeconds: 30)
     #expect(policy.delay(afterAttempt: 1, retryAfter: nil, unit: 0.5) == 0.25)
@@ -35,7 +21,7 @@ struct RetryTests {
 
   @Test func retryableErrorsAreRetriedOnTheClock() async throws {
     let clock = TestClock()
-    let provider = Self.team { call in
+    let provider = FakeProvider.retryingTeam { call in
       call <= 2 ? .failure(ProviderError(.serverError, "overloaded", status: 503)) : .text("worked")
     }
     let engine = makeEngine([provider], clock: clock)
@@ -69,7 +55,7 @@ struct RetryTests {
 
   @Test func retryAfterIsHonoured() async throws {
     let clock = TestClock()
-    let provider = Self.team { call in
+    let provider = FakeProvider.retryingTeam { call in
       call == 1 ? .failure(ProviderError(.rateLimited, "slow down", status: 429, retryAfter: .seconds(7))) : .text("ok")
     }
     let engine = makeEngine([provider], clock: clock)
@@ -88,7 +74,7 @@ struct RetryTests {
 
   @Test func nonRetryableErrorsAreNotRetried() async throws {
     let clock = TestClock()
-    let provider = Self.team { _ in .failure(ProviderError(.badRequest, "context too long", status: 400)) }
+    let provider = FakeProvider.retryingTeam { _ in .failure(ProviderError(.badRequest, "context too long", status: 400)) }
     let engine = makeEngine([provider], clock: clock)
     let report = try await engine.run(RunRequest(task: "t"))
 
@@ -101,7 +87,7 @@ struct RetryTests {
 
   @Test func fallbackModelTakesOverAfterThePrimaryIsExhausted() async throws {
     let clock = TestClock()
-    let primary = Self.team { _ in .failure(ProviderError(.serverError, "down", status: 500)) }
+    let primary = FakeProvider.retryingTeam { _ in .failure(ProviderError(.serverError, "down", status: 500)) }
     let backup = FakeProvider(name: "backup") { _, _ in .text("from backup") }
     let engine = makeEngine([primary, backup], clock: clock) {
       $0.retry.maxAttempts = 2
@@ -129,7 +115,7 @@ struct RetryTests {
 
   @Test func nonRetryableErrorFallsBackAtOnce() async throws {
     let clock = TestClock()
-    let primary = Self.team { _ in .failure(ProviderError(.authentication, "bad key", status: 401)) }
+    let primary = FakeProvider.retryingTeam { _ in .failure(ProviderError(.authentication, "bad key", status: 401)) }
     let backup = FakeProvider(name: "backup") { _, _ in .text("from backup") }
     let engine = makeEngine([primary, backup], clock: clock) { $0.worker.fallbacks = ["nowhere:x", "backup:steady"] }
     let report = try await engine.run(RunRequest(task: "t"))
@@ -141,8 +127,8 @@ struct RetryTests {
 
   @Test func attemptTimeoutCountsAsARetryableFailure() async throws {
     let clock = TestClock()
-    let gate = Gate()
-    let provider = Self.team { call in call == 1 ? .gated(gate, then: .text("too late")) : .text("in time") }
+    let gate = TaskGate()
+    let provider = FakeProvider.retryingTeam { call in call == 1 ? .gated(gate, then: .text("too late")) : .text("in time") }
     let engine = makeEngine([provider], clock: clock) { $0.retry.attemptTimeoutSeconds = 5 }
     let run = Task { try await engine.run(RunRequest(task: "t")) }
 

@@ -1,8 +1,8 @@
 import Foundation
-import RPC
 import Synchronization
 import Testing
-
+@testable import EngineTestSupport
+@testable import LLM
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))
@@ -78,7 +78,7 @@ struct SchedulerTests {
   }
 
   @Test func concurrencyLimitIsNeverExceeded() async throws {
-    let gate = Gate()
+    let gate = TaskGate()
     let provider = FakeProvider { request, _ in
       switch Role.of(request) {
       case .planner: return .text(planJSON((1...20).map { ("s\($0)", "part \($0)", []) }))

@@ -1,7 +1,6 @@
 import Foundation
-import RPC
 import Testing
-
+@testable import EngineTestSupport
 @testable import Orchestrator
 
 @Suite(.timeLimit(.minutes(1)))

@@ -1,6 +1,6 @@
-import RPC
-import TestSupport
 import Testing
+@testable import RPC
+import TestSupport
 
 /// What the connection does once its replies can no longer be written.
 @Suite("Connection with a broken output", .timeLimit(.minutes(1)))

@@ -1,8 +1,7 @@
 import Foundation
-import RPC
-import TestSupport
 import Testing
-import Transport
+@testable import JSON
+import TestSupport
 
 @Suite("JSON-RPC connection", .timeLimit(.minutes(1)))
 struct ConnectionTests {

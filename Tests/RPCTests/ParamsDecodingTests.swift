@@ -1,8 +1,8 @@
 import Foundation
-import RPC
-import TestSupport
 import Testing
-import Transport
+@testable import JSON
+@testable import RPC
+import TestSupport
 
 /// Params are decoded straight from the parsed JSON, and a field that does not fit says which field,
 /// what it had to be and what came instead.

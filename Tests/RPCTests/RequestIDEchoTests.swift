@@ -1,8 +1,5 @@
 import Foundation
-import RPC
-import TestSupport
 import Testing
-import Transport
 
 /// A reply carries the id's JSON text exactly as the client wrote it, including ids Swift cannot hold
 /// as a value, so every client can match its replies.

@@ -1,8 +1,9 @@
 import Foundation
-import RPC
-import TestSupport
 import Testing
-import Transport
+@testable import JSON
+@testable import RPC
+import TestSupport
+@testable import Transport
 
 /// Test methods served by the connection under test.
 enum EchoMethod: RPCMethod {

@@ -2,7 +2,6 @@
   import Glibc
 #endif
 import Testing
-
 @testable import Transport
 
 /// A channel whose output pipe's read end the test controls, with the failures it reports.

@@ -1,5 +1,4 @@
 import Testing
-
 @testable import Transport
 
 /// Decodes everything `chunks` deliver, in order.

@@ -1,5 +1,5 @@
 import Testing
-import Transport
+@testable import Transport
 
 /// The framing names are user-facing (`--framing lsp|ndjson`), so they must not drift.
 @Suite struct FramingNameTests {

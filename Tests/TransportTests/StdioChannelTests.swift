@@ -2,7 +2,6 @@
   import Glibc
 #endif
 import Testing
-
 @testable import Transport
 
 /// Two pipes and a server-side channel over them; the test writes raw bytes and reads frames back

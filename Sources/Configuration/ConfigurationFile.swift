@@ -1,0 +1,133 @@
+import Foundation
+import JSON
+import LLM
+
+/// The contents of a Baton JSON configuration file, checked but not yet merged with the built-in
+/// providers and the environment (`ProviderConfiguration` does that). Every key is optional; unknown
+/// keys and wrong types are errors naming the file, the key path and the problem.
+///
+///     {
+///       "defaultModel": "local:smollm2-135m",
+///       "providers": {
+///         "<name>": {
+///           "kind": "openai" | "anthropic" | "gemini" | "bedrock",
+///           "baseURL": "https://...",
+///           "apiKeyEnv": "OPENAI_API_KEY",
+///           "apiKey": "... (discouraged: prefer apiKeyEnv)",
+///           "models": ["model-a", "model-b"],
+///           "headers": {"HTTP-Referer": "https://example.com"},
+///           "timeoutSeconds": 120,
+///           "idleTimeoutSeconds": 60,
+///           "caFile": "/path/to/ca.pem",
+///           "region": "us-east-1",                  (bedrock only)
+///           "maxTokensField": "max_tokens" | "max_completion_tokens",   (openai only)
+///           "defaultMaxTokens": 4096
+///         }
+///       },
+///       "roles": {"planner": "provider:model", "worker": "...", "synthesizer": "...", "router": "..."},
+///       "prices": {"openai:gpt-4o-mini": {"inputPerMTok": 0.15, "outputPerMTok": 0.6}},
+///       "rateLimits": {"openai": {"requestsPerMinute": 500, "tokensPerMinute": 200000}},
+///       "orchestration": {...}                      (engine settings: see `OrchestrationSettings`)
+///     }
+///
+/// The full description, with defaults and precedence, is in `docs/configuration.md`.
+public struct ConfigurationFile: Sendable, Equatable {
+  /// The path as it was found, used as the source in error messages.
+  public var path: String
+  public var defaultModel: ModelReference?
+  public var providers: [String: ProviderEntry]
+  public var roles: [String: ModelReference]
+  /// Keyed by `provider:model`.
+  public var prices: [ModelReference: ModelPrice]
+  /// Keyed by provider name.
+  public var rateLimits: [String: ProviderRateLimit]
+  /// Engine settings; nil when the file has no `orchestration` object.
+  public var orchestration: OrchestrationSettings?
+
+  public init(
+    path: String, defaultModel: ModelReference? = nil, providers: [String: ProviderEntry] = [:],
+    roles: [String: ModelReference] = [:], prices: [ModelReference: ModelPrice] = [:],
+    rateLimits: [String: ProviderRateLimit] = [:], orchestration: OrchestrationSettings? = nil
+  ) {
+    self.path = path
+    self.defaultModel = defaultModel
+    self.providers = providers
+    self.roles = roles
+    self.prices = prices
+    self.rateLimits = rateLimits
+    self.orchestration = orchestration
+  }
+
+  static let topLevelKeys = ["defaultModel", "providers", "roles", "prices", "rateLimits", "orchestration"]
+
+  /// Parses and checks a configuration file's bytes. `path` names the file in errors.
+  public static func parse(_ data: Data, path: String) throws(ConfigurationError) -> ConfigurationFile {
+    let reader = ConfigurationReader(source: path)
+    let root: JSONValue
+    do {
+      root = try JSONDecoder().decode(JSONValue.self, from: data)
+    } catch {
+      throw reader.error("", "not valid JSON (\(Self.describeSyntaxError(in: data)))")
+    }
+    let members = try reader.object(root, at: "")
+    try reader.checkKeys(members, allowed: topLevelKeys, at: "")
+
+    var file = ConfigurationFile(path: path)
+    if let value = members["defaultModel"] {
+      file.defaultModel = try reader.modelReference(value, at: "defaultModel")
+    }
+    if let value = members["providers"] {
+      for (name, entry) in try reader.object(value, at: "providers") {
+        let entryPath = "providers.\(name)"
+        guard !name.isEmpty, !name.contains(":") else {
+          throw reader.error(entryPath, "a provider name must be non-empty and contain no ':'")
+        }
+        file.providers[name] = try ProviderEntry.parse(entry, at: entryPath, reader: reader)
+      }
+    }
+    if let value = members["roles"] {
+      let roles = try reader.object(value, at: "roles")
+      try reader.checkKeys(roles, allowed: ProviderConfiguration.knownRoles, at: "roles")
+      for (role, model) in roles {
+        file.roles[role] = try reader.modelReference(model, at: "roles.\(role)")
+      }
+    }
+    if let value = members["prices"] {
+      for (model, price) in try reader.object(value, at: "prices") {
+        let pricePath = "prices.\(model)"
+        guard let reference = ModelReference(parsing: model) else {
+          throw reader.error(pricePath, "a price key must be \"provider:model\"")
+        }
+        file.prices[reference] = try ModelPrice.parse(price, at: pricePath, reader: reader)
+      }
+    }
+    if let value = members["rateLimits"] {
+      for (provider, limit) in try reader.object(value, at: "rateLimits") {
+        file.rateLimits[provider] = try ProviderRateLimit.parse(limit, at: "rateLimits.\(provider)", reader: reader)
+      }
+    }
+    if let value = members["orchestration"] {
+      file.orchestration = try OrchestrationSettings.parse(value, at: "orchestration", reader: reader)
+    }
+    return file
+  }
+
+  /// Where the syntax error is. `JSONDecoder` says only "not valid JSON"; `JSONSerialization` names
+  /// a character offset, turned here into a line and column.
+  private static func describeSyntaxError(in data: Data) -> String {
+    do {
+      _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+      return "the data is not valid JSON"
+    } catch {
+      let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "the data is not valid JSON"
+      guard let range = detail.range(of: "around character "),
+        let offset = Int(detail[range.upperBound...].prefix { $0.isNumber })
+      else { return detail }
+      let before = data.prefix(offset)
+      let line = before.filter { $0 == 0x0A }.count + 1
+      let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+      let message = detail.components(separatedBy: " around character").first ?? detail
+      return "\(message) at line \(line), column \(column)"
+    }
+  }
+}

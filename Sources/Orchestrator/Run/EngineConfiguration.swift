@@ -1,0 +1,125 @@
+import Foundation
+import LLM
+
+/// How one role calls its model.
+public struct RoleConfiguration: Codable, Sendable, Equatable {
+  /// `provider:model`; nil uses the resolver's default model.
+  public var model: String?
+  /// Tried in order after the model exhausts its attempts, or at once on an error retrying cannot fix
+  /// (authentication, not configured, bad request).
+  public var fallbacks: [String]
+  /// The output cap sent with each call; also what budgets and token pacing assume the call may produce.
+  /// For the planner, nil sizes the cap to the plan asked for (150 tokens per subtask).
+  public var maxTokens: Int?
+  public var temperature: Double?
+
+  public init(model: String? = nil, fallbacks: [String] = [], maxTokens: Int? = nil, temperature: Double? = nil) {
+    self.model = model
+    self.fallbacks = fallbacks
+    self.maxTokens = maxTokens
+    self.temperature = temperature
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    model = try container.decodeIfPresent(String.self, forKey: .model)
+    fallbacks = try container.decodeIfPresent([String].self, forKey: .fallbacks) ?? []
+    maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
+    temperature = try container.decodeIfPresent(Double.self, forKey: .temperature)
+  }
+}
+
+/// Everything the engine needs besides providers, clock and randomness. Decodes from JSON with every field
+/// optional (missing fields keep the defaults; `prices` entries are added to the built-in table).
+public struct EngineConfiguration: Codable, Sendable, Equatable {
+  public var planner: RoleConfiguration
+  public var worker: RoleConfiguration
+  public var synthesizer: RoleConfiguration
+  public var router: RoleConfiguration
+  /// Worker model by subtask `type`: cheap models for simple kinds of work, strong ones for hard ones.
+  public var workerModelsByType: [String: String]
+  /// Worker calls in flight per run, unless the request says otherwise.
+  public var concurrency: Int
+  /// The most subtasks a planner is asked for, unless the request says otherwise.
+  public var maxSubtasks: Int
+  /// How often an unusable plan or structured output is sent back for repair.
+  public var repairAttempts: Int
+  /// Known allowances by provider name. Providers without an entry are paced by what they reveal.
+  public var rateLimits: [String: RateLimit]
+  /// USD per million tokens by model id or `provider:model`.
+  public var prices: [String: ModelPrice]
+  public var retry: RetryPolicy
+  public var templates: PromptTemplates
+  /// Where run journals go (`<stateDirectory>/runs/<runId>.jsonl`); nil keeps no journal.
+  public var stateDirectory: String?
+  /// Finished runs kept in memory for `runs/get`; older ones are read back from their journals.
+  public var retainedRuns: Int
+
+  public init(
+    planner: RoleConfiguration = RoleConfiguration(temperature: 0.2),
+    worker: RoleConfiguration = RoleConfiguration(maxTokens: 1024),
+    synthesizer: RoleConfiguration = RoleConfiguration(maxTokens: 2048),
+    router: RoleConfiguration = RoleConfiguration(maxTokens: 64, temperature: 0),
+    workerModelsByType: [String: String] = [:], concurrency: Int = 8, maxSubtasks: Int = 8, repairAttempts: Int = 2,
+    rateLimits: [String: RateLimit] = [:], prices: [String: ModelPrice] = ModelPrice.defaults,
+    retry: RetryPolicy = RetryPolicy(), templates: PromptTemplates = PromptTemplates(), stateDirectory: String? = nil,
+    retainedRuns: Int = 100
+  ) {
+    self.planner = planner
+    self.worker = worker
+    self.synthesizer = synthesizer
+    self.router = router
+    self.workerModelsByType = workerModelsByType
+    self.concurrency = concurrency
+    self.maxSubtasks = maxSubtasks
+    self.repairAttempts = repairAttempts
+    self.rateLimits = rateLimits
+    self.prices = prices
+    self.retry = retry
+    self.templates = templates
+    self.stateDirectory = stateDirectory
+    self.retainedRuns = retainedRuns
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    let defaults = EngineConfiguration()
+    func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+      try container.decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
+    planner = try value(.planner, defaults.planner)
+    worker = try value(.worker, defaults.worker)
+    synthesizer = try value(.synthesizer, defaults.synthesizer)
+    router = try value(.router, defaults.router)
+    workerModelsByType = try value(.workerModelsByType, defaults.workerModelsByType)
+    concurrency = try value(.concurrency, defaults.concurrency)
+    maxSubtasks = try value(.maxSubtasks, defaults.maxSubtasks)
+    repairAttempts = try value(.repairAttempts, defaults.repairAttempts)
+    rateLimits = try value(.rateLimits, defaults.rateLimits)
+    prices = defaults.prices.merging(try value(.prices, [:])) { _, configured in configured }
+    retry = try value(.retry, defaults.retry)
+    templates = try value(.templates, defaults.templates)
+    stateDirectory = try container.decodeIfPresent(String.self, forKey: .stateDirectory)
+    retainedRuns = try value(.retainedRuns, defaults.retainedRuns)
+  }
+
+  package func role(_ role: ModelRole) -> RoleConfiguration {
+    switch role {
+    case .planner: return planner
+    case .worker: return worker
+    case .synthesizer: return synthesizer
+    case .router: return router
+    }
+  }
+
+  /// Candidate models for a call, most specific first: the request's choice, then the subtask type's,
+  /// then the role's; its fallbacks follow. nil stands for the resolver's default.
+  func candidates(for role: ModelRole, requested: String?, subtaskType: String? = nil) -> [String?] {
+    let settings = self.role(role)
+    let typed = role == .worker ? subtaskType.flatMap { workerModelsByType[$0] } : nil
+    let primary: String? = requested ?? typed ?? settings.model
+    var list: [String?] = [primary]
+    for fallback in settings.fallbacks where !list.contains(fallback) { list.append(fallback) }
+    return list
+  }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import LLM
+
+/// The engine's long-lived collaborators, bundled so the run machinery needs no access to the actor.
+struct EngineServices: Sendable {
+  let configuration: EngineConfiguration
+  let models: any ModelResolving
+  let clock: EngineClock
+  let random: any RandomSource
+  let limiter: RateLimiter
+  let timeouts: AttemptTimeouts
+  let prices: PriceTable
+
+  func callContext(ledger: RunLedger, events: RunEventEmitter? = nil, deadline: Double? = nil) -> CallContext {
+    CallContext(
+      models: models, limiter: limiter, timeouts: timeouts, clock: clock, random: random, retry: configuration.retry,
+      prices: prices,
+      ledger: ledger, events: events, deadline: deadline)
+  }
+}
