@@ -239,17 +239,25 @@ def check_example(path: Path, schema: Optional[JSON] = None) -> List[str]:
     problems: List[str] = []
     if not isinstance(example.get("description"), str):
         problems.append(f"{where}: no description")
-    pairs = messages(example)
     if name != "_connection":
         principal = example.get("request") or example.get("notification")
         if not isinstance(principal, dict) or principal.get("method") != name:
             problems.append(f"{where}: the example's request or notification must be a {name!r} message")
+    return problems + check_transcript(messages(example), where, schema, raw_client=name == "_connection")
+
+
+def check_transcript(pairs: List[Tuple[str, Any]], where: str, schema: JSON, raw_client: bool = False,
+                     orphans: bool = False) -> List[str]:
+    """Checks (sender, message) pairs of one exchange. `raw_client`: the client's messages are deliberately
+    malformed (not checked); `orphans`: a reply to a request outside the transcript is checked on its own."""
+    problems: List[str] = []
+    name = "_connection" if raw_client else ""
     client_requests = _requests_by_id(pairs, "client")
     server_requests = _requests_by_id(pairs, "server")
     common = schema["requestErrors"]["errors"]
     for index, (sender, message) in enumerate(pairs):
         at = f"{where} message {index} ({sender})"
-        if name == "_connection" and sender == "client":
+        if raw_client and sender == "client":
             continue  # deliberately malformed input
         problems += [f"{at}: {p}" for p in validate(message, {"$ref": "#/$defs/MessageOrBatch"}, schema)]
         for m in message if isinstance(message, list) else [message]:
@@ -283,15 +291,15 @@ def check_example(path: Path, schema: Optional[JSON] = None) -> List[str]:
                 if method in ("run/event", "complete/delta"):
                     owner = client_requests.get(json.dumps(m["params"].get("requestId")))
                     expected = "run" if method == "run/event" else "complete"
-                    if owner is None or owner.get("method") != expected:
+                    if (owner is None and not orphans) or (owner is not None and owner.get("method") != expected):
                         problems.append(f"{at}: requestId does not name a {expected} request of the example")
             else:  # a response
                 key = json.dumps(m.get("id"))
                 asked = (client_requests if sender == "server" else server_requests).get(key)
                 if asked is None:
-                    if sender == "server" and "error" in m and m.get("id") is None:
+                    if sender == "server" and "error" in m and (m.get("id") is None or orphans):
                         problems += check_error(m["error"], list(schema["errors"]), schema, at)
-                    elif name != "_connection":
+                    elif name != "_connection" and not orphans:
                         problems.append(f"{at}: a response to no request of the example")
                     continue
                 method = asked["method"]
