@@ -15,6 +15,9 @@ if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
   { apt-get update -qq && apt-get install -y -qq $missing >/dev/null; } || say "could not install$missing"
 fi
 
+say "protocol: generated clients match protocol/schema.json"
+python3 scripts/gen_protocol.py --check
+
 say "build (warnings are errors)"
 build_log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$build_log" | grep -E "error:|warning:" || true

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import LLM
 import Providers
 import Secrets
 

@@ -1,5 +1,5 @@
 import Foundation
-import Providers
+import LLM
 
 /// One provider as the `models/list` RPC method shows it. Never contains the key: only whether there is
 /// one, and any error text is redacted.

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import Configuration
 @testable import LLM
-@testable import Providers
 
 @Suite struct ConfigEnvironmentTests {
   @Test func builtInsExistWithNoEnvironmentAndDefaultToTheLocalModel() throws {

@@ -13,6 +13,7 @@ from .errors import (
     InvalidRequest, MethodNotFound, NotFound, NotInitialized, OutputInvalid, ParseError, PlanFailed,
     ProviderFailed, RequestCancelled,
 )
+from .protocol import PROTOCOL_VERSION, ErrorCode
 from .sync import Baton
 from .types import (
     ChatResult, InitializeResult, ModelsList, Plan, PlanDecision, ProviderInfo, RunEvent, RunReport,
@@ -23,9 +24,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Baton", "BatonClient", "BatonError", "BinaryNotFound", "BudgetExceeded", "ChatResult",
-    "ConnectionClosed", "DeadlineExceeded", "InitializeResult", "InternalError", "InvalidParams",
+    "ConnectionClosed", "DeadlineExceeded", "ErrorCode", "InitializeResult", "InternalError", "InvalidParams",
     "InvalidRequest", "MethodNotFound", "ModelsList", "NotFound", "NotInitialized",
-    "OutputInvalid", "ParseError", "Plan", "PlanDecision", "PlanFailed", "ProviderFailed",
+    "OutputInvalid", "PROTOCOL_VERSION", "ParseError", "Plan", "PlanDecision", "PlanFailed", "ProviderFailed",
     "ProviderInfo", "RequestCancelled", "RunEvent", "RunReport", "RunSummary", "Status", "Subtask",
     "SubtaskOutcome", "SubtaskResult", "Synthesis", "ToolCall", "Usage", "find_binary",
 ]

@@ -1,4 +1,5 @@
-"""Errors raised by the client: one class per JSON-RPC error code Baton uses.
+"""Errors raised by the client: one class per JSON-RPC error code Baton uses (the codes come from
+protocol/schema.json through the generated ``protocol.ErrorCode``).
 
 Callers catch the subclass they can act on (``ProviderFailed`` to retry later, ``BudgetExceeded``
 to raise a budget) and fall back to ``BatonError`` for the rest.
@@ -7,6 +8,8 @@ to raise a budget) and fall back to ``BatonError`` for the rest.
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Type
+
+from .protocol import ErrorCode
 
 
 class BatonError(Exception):
@@ -30,27 +33,27 @@ class BatonError(Exception):
 
 
 class ParseError(BatonError):
-    code = -32700
+    code = int(ErrorCode.PARSE_ERROR)
 
 
 class InvalidRequest(BatonError):
-    code = -32600
+    code = int(ErrorCode.INVALID_REQUEST)
 
 
 class MethodNotFound(BatonError):
-    code = -32601
+    code = int(ErrorCode.METHOD_NOT_FOUND)
 
 
 class InvalidParams(BatonError):
-    code = -32602
+    code = int(ErrorCode.INVALID_PARAMS)
 
 
 class InternalError(BatonError):
-    code = -32603
+    code = int(ErrorCode.INTERNAL_ERROR)
 
 
 class NotInitialized(BatonError):
-    code = -32002
+    code = int(ErrorCode.SERVER_NOT_INITIALIZED)
 
 
 class RequestCancelled(BatonError):
@@ -60,35 +63,35 @@ class RequestCancelled(BatonError):
     ``asyncio.CancelledError`` instead; its late ``-32800`` reply is dropped.
     """
 
-    code = -32800
+    code = int(ErrorCode.REQUEST_CANCELLED)
 
 
 class ProviderFailed(BatonError):
     """A model provider failed; ``kind`` says how (``rateLimited``, ``serverError``, ...)."""
 
-    code = 1001
+    code = int(ErrorCode.PROVIDER_FAILED)
 
 
 class NotFound(BatonError):
-    code = 1002
+    code = int(ErrorCode.NOT_FOUND)
 
 
 class BudgetExceeded(BatonError):
-    code = 1003
+    code = int(ErrorCode.BUDGET_EXCEEDED)
 
 
 class PlanFailed(BatonError):
-    code = 1004
+    code = int(ErrorCode.PLAN_FAILED)
 
 
 class OutputInvalid(BatonError):
     """A structured output did not satisfy its schema, even after repair attempts."""
 
-    code = 1005
+    code = int(ErrorCode.OUTPUT_INVALID)
 
 
 class DeadlineExceeded(BatonError):
-    code = 1006
+    code = int(ErrorCode.DEADLINE_EXCEEDED)
 
 
 class ConnectionClosed(BatonError):

@@ -7,9 +7,12 @@
 
 local M = {}
 
--- Error codes this module hands to callbacks (the JSON-RPC ones come from the server).
-M.CANCELLED = -32800 -- RequestCancelled (LSP)
-M.METHOD_NOT_FOUND = -32601
+-- Error codes this module hands to callbacks (the JSON-RPC ones come from the server; their values
+-- come from protocol/schema.json through the generated baton.protocol).
+local protocol = require('baton.protocol')
+M.codes = protocol.codes
+M.CANCELLED = protocol.codes.RequestCancelled -- LSP
+M.METHOD_NOT_FOUND = protocol.codes.MethodNotFound
 M.EXITED = -32099 -- our own: the process ended before the reply came
 
 local Client = {}
