@@ -54,10 +54,13 @@ struct JournalTests {
 
   @Test func fastStepLinesDecodeLikeCodableOnes() throws {
     let step = JournalStep(
-      role: .worker, subtaskId: "s1", status: .failed, model: "p:m", system: "sys \"quoted\"",
+      role: .worker, subtaskId: "s1", status: .failed, system: "sys \"quoted\"",
       messages: [.user("line1\nline2\t\u{1}\\ é 🚀 </input>"), .assistant("ok")], output: nil,
-      json: ["b": [1, 2.5, nil], "a": "x"], usage: Usage(inputTokens: 3, outputTokens: 4), costUSD: 0.000125,
-      attempts: 2, durationMs: 12.75, finishReason: .length, error: "HTTP 500")
+      json: ["b": [1, 2.5, nil], "a": "x"],
+      statistics: CallStatistics(
+        model: "p:m", usage: Usage(inputTokens: 3, outputTokens: 4), costUSD: 0.000125, attempts: 2,
+        durationMs: 12.75, finishReason: .length),
+      error: "HTTP 500")
     let record = JournalRecord.step(step)
     let fast = try #require(record.fastLine())
     let decoded = try JSONDecoder().decode(JournalRecord.self, from: Data(fast))

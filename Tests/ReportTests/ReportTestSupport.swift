@@ -27,9 +27,11 @@ enum ReportFixture {
   ) -> JournalRecord {
     record(.step, at: offset) {
       $0.step = JournalStep(
-        role: role, subtaskId: subtaskId, status: status, model: model, system: "system prompt",
-        messages: [.user("prompt for \(subtaskId ?? role.rawValue)")], output: output, usage: usage, costUSD: costUSD,
-        attempts: attempts, durationMs: durationMs, error: error)
+        role: role, subtaskId: subtaskId, status: status, system: "system prompt",
+        messages: [.user("prompt for \(subtaskId ?? role.rawValue)")], output: output,
+        statistics: CallStatistics(
+          model: model, usage: usage, costUSD: costUSD, attempts: attempts, durationMs: durationMs),
+        error: error)
     }
   }
 

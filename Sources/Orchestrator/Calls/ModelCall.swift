@@ -21,6 +21,12 @@ struct ModelCall: Sendable {
     var attempts: Int
     var durationMs: Double
     var costUSD: Double?
+
+    var statistics: CallStatistics {
+      CallStatistics(
+        model: model, usage: result.usage, costUSD: costUSD, attempts: attempts, durationMs: durationMs,
+        finishReason: result.finishReason)
+    }
   }
 
   /// Why the call gave up, with what it had spent trying.
@@ -30,7 +36,21 @@ struct ModelCall: Sendable {
     var model: String?
     var durationMs: Double
 
+    /// What was spent trying: attempts and time (a failed call reports no usage).
+    var statistics: CallStatistics { CallStatistics(model: model, attempts: attempts, durationMs: durationMs) }
+
     var isCancellation: Bool { error is CancellationError }
+
+    /// A subtask that ended this way: cancelled, skipped for the budget, or failed.
+    var subtaskStatus: SubtaskStatus {
+      if isCancellation { return .cancelled }
+      return (error as? EngineError)?.kind == .budgetExceeded ? .skipped : .failed
+    }
+
+    /// `error` as a failure, or the failure itself when it is one (nothing spent yet).
+    static func wrapping(_ error: any Error) -> Failure {
+      error as? Failure ?? Failure(error: error, attempts: 0, model: nil, durationMs: 0)
+    }
     var description: String { Self.describe(error) }
 
     static func describe(_ error: any Error) -> String {

@@ -28,6 +28,12 @@ struct StructuredCall: Sendable {
     var finishReason: FinishReason
     /// The conversation of the final round (the original prompt plus any repair turns), for the journal.
     var messages: [ChatMessage]
+
+    var statistics: CallStatistics {
+      CallStatistics(
+        model: model, usage: usage, costUSD: costUSD, attempts: attempts, durationMs: durationMs,
+        finishReason: finishReason)
+    }
   }
 
   /// Throws `ModelCall.Failure`.

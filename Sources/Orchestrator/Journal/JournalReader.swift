@@ -93,11 +93,11 @@ package struct JournalReader: Sendable {
     for outcome in skipped { byId[outcome.subtaskId] = outcome }
     var usage = Usage()
     var cost = 0.0
-    var planning: CallSummary?
+    var planning: CallStatistics?
     for step in steps {
       usage += step.usage
       cost += step.costUSD ?? 0
-      let summary = CallSummary(
+      let summary = CallStatistics(
         model: step.model ?? "", usage: step.usage, costUSD: step.costUSD, attempts: step.attempts,
         durationMs: step.durationMs)
       switch step.role {

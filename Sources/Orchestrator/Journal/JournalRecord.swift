@@ -33,22 +33,60 @@ package struct JournalRecord: Codable, Sendable {
   }
 }
 
-/// One model call as the journal keeps it.
-package struct JournalStep: Codable, Sendable {
+/// One model call as the journal keeps it: the step's whole prompt, what it produced, and its statistics.
+package struct JournalStep: Codable, Sendable, CarriesCallStatistics {
   package var role: ModelRole
   package var subtaskId: String?
   package var status: SubtaskStatus
-  package var model: String?
   package var system: String?
   package var messages: [ChatMessage]
   package var output: String?
   package var json: JSONValue?
-  package var usage: Usage
-  package var costUSD: Double?
-  package var attempts: Int
-  package var durationMs: Double
-  package var finishReason: FinishReason?
+  package var statistics: CallStatistics
   package var error: String?
+
+  package init(
+    role: ModelRole, subtaskId: String?, status: SubtaskStatus, system: String?, messages: [ChatMessage],
+    output: String? = nil, json: JSONValue? = nil, statistics: CallStatistics, error: String? = nil
+  ) {
+    self.role = role
+    self.subtaskId = subtaskId
+    self.status = status
+    self.system = system
+    self.messages = messages
+    self.output = output
+    self.json = json
+    self.statistics = statistics
+    self.error = error
+  }
+
+  private enum CodingKeys: String, CodingKey { case role, subtaskId, status, system, messages, output, json, error }
+
+  package init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    role = try container.decode(ModelRole.self, forKey: .role)
+    subtaskId = try container.decodeIfPresent(String.self, forKey: .subtaskId)
+    status = try container.decode(SubtaskStatus.self, forKey: .status)
+    system = try container.decodeIfPresent(String.self, forKey: .system)
+    messages = try container.decodeIfPresent([ChatMessage].self, forKey: .messages) ?? []
+    output = try container.decodeIfPresent(String.self, forKey: .output)
+    json = try container.decodeIfPresent(JSONValue.self, forKey: .json)
+    error = try container.decodeIfPresent(String.self, forKey: .error)
+    statistics = try CallStatistics(from: decoder)
+  }
+
+  package func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(role, forKey: .role)
+    try container.encodeIfPresent(subtaskId, forKey: .subtaskId)
+    try container.encode(status, forKey: .status)
+    try container.encodeIfPresent(system, forKey: .system)
+    try container.encode(messages, forKey: .messages)
+    try container.encodeIfPresent(output, forKey: .output)
+    try container.encodeIfPresent(json, forKey: .json)
+    try container.encodeIfPresent(error, forKey: .error)
+    try statistics.encode(to: encoder)
+  }
 }
 
 extension JournalRecord {

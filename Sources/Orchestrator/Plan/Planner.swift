@@ -14,16 +14,12 @@ struct Planner: Sendable {
 
   /// Throws `ModelCall.Failure` (provider failures, or `.planningFailed` after the repairs).
   func plan(
-    task: String, builder: PromptBuilder, minSubtasks: Int, maxSubtasks: Int, subtaskSchema: JSONValue?,
+    task: String, builder: PromptBuilder, minSubtasks: Int, maxSubtasks: Int, schema: JSONValue,
     model: String?, planId: String, context: CallContext
   ) async throws -> Outcome {
     let configuration = services.configuration
-    let schema: JSONValue
     let prompt: String
     do {
-      schema = try PlannerSchema.make(
-        minSubtasks: minSubtasks, maxSubtasks: maxSubtasks, subtaskSchema: subtaskSchema,
-        types: Array(configuration.workerModelsByType.keys))
       prompt = try builder.plannerPrompt(minSubtasks: minSubtasks, maxSubtasks: maxSubtasks)
     } catch {
       throw ModelCall.Failure(error: error, attempts: 0, model: nil, durationMs: 0)

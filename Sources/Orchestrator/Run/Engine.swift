@@ -16,9 +16,10 @@ public actor Engine {
   /// Removes configured secrets from the journals.
   private nonisolated let redactor: SecretRedactor
 
-  private var runRecords: [String: RunRecord] = [:]
+  private var runStates: [String: RunState] = [:]
   private var runOrder: [String] = []
-  private var plans: [String: PlanRecord] = [:]
+  /// Plans by id: a run's plan maps to the run's state, a plan made by `plan` to a state of its own.
+  private var plans: [String: RunState] = [:]
   private var planOrder: [String] = []
 
   /// - Parameters:
@@ -76,18 +77,26 @@ public actor Engine {
     let builder = try PromptBuilder(
       templates: templates, task: request.task, context: request.context, instructions: request.instructions,
       roles: request.subtasks == nil ? [.planner, .worker, .synthesizer] : [.worker, .synthesizer])
-    _ = try PlannerSchema.make(
-      minSubtasks: 1, maxSubtasks: 1, subtaskSchema: request.subtaskSchema, types: [])
-    if let subtasks = request.subtasks { _ = try DependencyGraph(subtasks) }
+    let begin: RunExecution.Start
+    if let subtasks = request.subtasks {
+      let plan = Plan(planId: Identifiers.make("plan"), objective: request.task, subtasks: subtasks)
+      begin = .given(plan, try DependencyGraph(subtasks))
+    } else {
+      // The configured size unless the request says otherwise; never below what it asks for at least.
+      let minimum = request.minSubtasks ?? 1
+      let maximum = request.maxSubtasks ?? max(minimum, configuration.maxSubtasks)
+      begin = .plan(
+        schema: try PlanningStep.schema(
+          minSubtasks: minimum, maxSubtasks: maximum, subtaskSchema: request.subtaskSchema,
+          configuration: configuration),
+        minSubtasks: minimum, maxSubtasks: maximum)
+    }
     let approver = approver ?? defaultApprover
     if request.approvePlan, approver == nil {
       throw EngineError(.approvalUnavailable, "approvePlan is set, but no client is able to approve plans")
     }
 
     let runId = Identifiers.make("run")
-    let record = RunRecord(
-      runId: runId, task: request.task, startedAtClock: services.clock.now - max(0, elapsedBeforeStart),
-      ledger: RunLedger(budget: request.budget))
     var journal: RunJournal?
     var journalError: String?
     if let directory = configuration.stateDirectory {
@@ -97,21 +106,26 @@ public actor Engine {
         journalError = ModelCall.Failure.describe(error)
       }
     }
-    await register(record)
+    let state = RunState(
+      runId: runId, task: request.task, context: request.context, instructions: request.instructions,
+      startedAtClock: services.clock.now - max(0, elapsedBeforeStart), ledger: RunLedger(budget: request.budget),
+      outlets: RunOutlets(
+        emitter: RunEventEmitter(runId: runId, journal: journal, sink: events), journal: journal,
+        journalError: journalError, clock: services.clock))
+    await register(run: state, runId: runId)
     let execution = RunExecution(
-      request: request, record: record, services: services, builder: builder, approver: approver, journal: journal,
-      journalError: journalError, emitter: RunEventEmitter(runId: runId, journal: journal, sink: events),
-      register: { [weak self] plan in await self?.register(plan) })
+      request: request, start: begin, state: state, services: services, builder: builder, approver: approver,
+      register: { [weak self] planId, state in await self?.register(plan: state, planId: planId) })
     let task = Task { await execution.execute() }
-    record.attach(task)
-    return RunHandle(runId: runId, task: task, record: record)
+    state.attach(task)
+    return RunHandle(runId: runId, task: task, record: state)
   }
 
   /// Stops a run: calls in flight are cancelled, nothing new starts, results so far are kept, and `run`
   /// returns with status `cancelled`. Returns false when no such run is in progress.
   @discardableResult
   public func cancel(runId: String) -> Bool {
-    runRecords[runId]?.stop(.cancelled) ?? false
+    runStates[runId]?.stop(.cancelled) ?? false
   }
 
   /// Stops the run working on plan `planId` (see `cancel(runId:)`).
@@ -124,7 +138,7 @@ public actor Engine {
   /// A run's report: live while it runs, final once it has ended, or read back from its journal when an
   /// earlier process ran it. Throws `EngineError(.notFound)`.
   public func report(runId: String) throws -> RunReport {
-    if let record = runRecords[runId] { return record.report(now: services.clock.now) }
+    if let state = runStates[runId] { return state.report(now: services.clock.now) }
     if let journals, let report = try journals.report(runId: runId) { return report }
     throw EngineError(.notFound, "no run has the id \"\(runId)\"", data: ["runId": .string(runId)])
   }
@@ -132,8 +146,8 @@ public actor Engine {
   /// Runs of this process and, when journals are kept, of earlier ones; newest first.
   public func runs() -> [RunSummary] {
     var summaries: [RunSummary] = runOrder.compactMap { id in
-      guard let record = runRecords[id] else { return nil }
-      let report = record.report(now: services.clock.now)
+      guard let state = runStates[id] else { return nil }
+      let report = state.report(now: services.clock.now)
       return RunSummary(
         runId: id, status: report.status, task: report.task, startedAt: report.startedAt,
         finishedAt: report.finishedAt, subtasks: report.plan?.subtasks.count, costUSD: report.costUSD)
@@ -147,7 +161,7 @@ public actor Engine {
 
   /// Finished subtasks out of all, for `$/progress`; nil for an unknown run.
   public func progress(runId: String) -> RunProgress? {
-    runRecords[runId]?.progress
+    runStates[runId]?.progress
   }
 
   // MARK: Single steps
@@ -162,30 +176,32 @@ public actor Engine {
     let builder = try PromptBuilder(
       templates: PromptTemplates(planner: request.template).overriding(configuration.templates), task: request.task,
       context: request.context, instructions: request.instructions, roles: [.planner])
-    let outcome = try await Self.unwrapping {
-      try await Planner(services: services).plan(
-        task: request.task, builder: builder, minSubtasks: minimum, maxSubtasks: maximum,
-        subtaskSchema: request.subtaskSchema, model: request.model, planId: Identifiers.make("plan"),
-        context: services.callContext(ledger: RunLedger(budget: nil)))
+    let schema = try PlanningStep.schema(
+      minSubtasks: minimum, maxSubtasks: maximum, subtaskSchema: request.subtaskSchema, configuration: configuration)
+    let state = RunState(
+      runId: nil, task: request.task, context: request.context, instructions: request.instructions,
+      startedAtClock: services.clock.now)
+    let plan = try await Self.unwrapping {
+      try await PlanningStep(services: services, state: state).perform(
+        builder: builder, minSubtasks: minimum, maxSubtasks: maximum, schema: schema, model: request.model,
+        context: services.callContext(ledger: state.ledger))
     }
-    await register(
-      PlanRecord(plan: outcome.plan, task: request.task, context: request.context, instructions: request.instructions))
-    return outcome.plan
+    await register(plan: state, planId: plan.planId)
+    state.publish(plan)
+    return plan
   }
 
   /// Runs one subtask: of a stored plan (its worker sees the outputs of the subtasks it depends on, which must
   /// have results), or a free-standing one. Throws `EngineError`, `ProviderError` or `CancellationError`.
   public nonisolated func runSubtask(_ request: SubtaskRequest) async throws -> SubtaskResult {
     try request.checkLimits()
-    let stored: PlanRecord?
+    let state: RunState
     let subtask: Subtask
-    let task: String
     var dependencies: [(Subtask, String)] = []
     if let planId = request.planId {
-      guard let record = await planRecord(planId) else {
+      guard let stored = await planState(planId), let plan = stored.plan else {
         throw EngineError(.notFound, "no plan has the id \"\(planId)\"", data: ["planId": .string(planId)])
       }
-      let plan = record.plan
       guard let subtaskId = request.subtaskId else {
         throw EngineError(.invalidRequest, "subtaskId is required with planId")
       }
@@ -195,7 +211,7 @@ public actor Engine {
       }
       var missing: [String] = []
       for id in found.dependsOn ?? [] {
-        if let result = record.result(id), let dependency = plan.subtask(id) {
+        if let result = stored.result(id), let dependency = plan.subtask(id) {
           dependencies.append((dependency, result.output))
         } else {
           missing.append(id)
@@ -207,28 +223,25 @@ public actor Engine {
           "subtask \(subtaskId) depends on \(missing.joined(separator: ", ")), which have no results yet",
           data: ["missing": .array(missing.map(JSONValue.string))])
       }
-      (stored, subtask, task) = (record, found, record.task)
+      (state, subtask) = (stored, found)
     } else {
       guard let given = request.subtask, let givenTask = request.task else {
         throw EngineError(.invalidRequest, "runSubtask needs planId and subtaskId, or task and subtask")
       }
-      (stored, subtask, task) = (nil, given, givenTask)
+      state = RunState(runId: nil, task: givenTask, startedAtClock: services.clock.now)
+      subtask = given
     }
 
     let builder = try PromptBuilder(
-      templates: PromptTemplates(worker: request.template).overriding(configuration.templates), task: task,
-      context: request.context ?? stored?.context, instructions: request.instructions ?? stored?.instructions,
+      templates: PromptTemplates(worker: request.template).overriding(configuration.templates), task: state.task,
+      context: request.context ?? state.context, instructions: request.instructions ?? state.instructions,
       roles: [.worker])
-    let worker = SubtaskWorker(services: services)
-    let chatRequest = try worker.request(
-      for: subtask, dependencies: dependencies, builder: builder, maxTokens: request.maxTokens)
-    let result = try await Self.unwrapping {
-      try await worker.run(
-        subtask, request: chatRequest, model: request.model, outputSchema: request.outputSchema, stream: false,
+    return try await Self.unwrapping {
+      try await WorkerStep(services: services, state: state).perform(
+        subtask, dependencies: dependencies, builder: builder, model: request.model,
+        outputSchema: request.outputSchema, maxTokens: request.maxTokens, stream: false,
         context: services.callContext(ledger: RunLedger(budget: nil)))
     }
-    stored?.store(result)
-    return result
   }
 
   /// Merges results into one answer: a stored plan's (subtasks without a result are named as missing),
@@ -236,54 +249,48 @@ public actor Engine {
   public nonisolated func synthesize(_ request: SynthesisRequest) async throws -> Synthesis {
     try request.checkLimits()
     let inputs: [SynthesisInput]
-    let task: String
-    var stored: PlanRecord?
+    let state: RunState
     if let planId = request.planId {
-      guard let record = await planRecord(planId) else {
+      guard let stored = await planState(planId) else {
         throw EngineError(.notFound, "no plan has the id \"\(planId)\"", data: ["planId": .string(planId)])
       }
-      (stored, inputs, task) = (record, record.synthesisInputs(), record.task)
+      (state, inputs) = (stored, stored.synthesisInputs())
     } else {
       guard let givenTask = request.task, let results = request.results else {
         throw EngineError(.invalidRequest, "synthesize needs planId, or task and results")
       }
-      (inputs, task) = (results, givenTask)
+      (state, inputs) = (RunState(runId: nil, task: givenTask, startedAtClock: services.clock.now), results)
     }
     let builder = try PromptBuilder(
-      templates: PromptTemplates(synthesizer: request.template).overriding(configuration.templates), task: task,
-      context: request.context ?? stored?.context, instructions: request.instructions ?? stored?.instructions,
+      templates: PromptTemplates(synthesizer: request.template).overriding(configuration.templates), task: state.task,
+      context: request.context ?? state.context, instructions: request.instructions ?? state.instructions,
       roles: [.synthesizer])
-    let synthesizer = Synthesizer(services: services)
-    let (chatRequest, missing) = try synthesizer.request(
+    let step = SynthesisStep(services: services, state: state)
+    let prepared = try step.prepare(
       inputs: inputs, builder: builder, format: request.format, style: request.style, maxTokens: request.maxTokens)
-    let answer = try await Self.unwrapping {
-      try await synthesizer.run(
-        request: chatRequest, model: request.model, stream: false,
-        context: services.callContext(ledger: RunLedger(budget: nil)))
+    return try await Self.unwrapping {
+      try await step.perform(
+        prepared, model: request.model, stream: false, context: services.callContext(ledger: RunLedger(budget: nil)))
     }
-    return Synthesis(
-      output: answer.result.text, usage: answer.result.usage, costUSD: answer.costUSD, model: answer.model,
-      attempts: answer.attempts, durationMs: answer.durationMs, missing: missing)
   }
 
   // MARK: Bookkeeping
 
-  private func register(_ record: RunRecord) {
+  private func register(run state: RunState, runId: String) {
     trimRuns()
-    runRecords[record.runId] = record
-    runOrder.append(record.runId)
+    runStates[runId] = state
+    runOrder.append(runId)
   }
 
-  private func register(_ plan: PlanRecord) {
-    let planId = plan.planId
-    if plans.updateValue(plan, forKey: planId) == nil { planOrder.append(planId) }
+  private func register(plan state: RunState, planId: String) {
+    if plans.updateValue(state, forKey: planId) == nil { planOrder.append(planId) }
     // Plans of runs go with their runs; free-standing plans are capped like runs.
     while planOrder.count > max(1, configuration.retainedRuns) * 4 {
       plans[planOrder.removeFirst()] = nil
     }
   }
 
-  private func planRecord(_ planId: String) -> PlanRecord? { plans[planId] }
+  private func planState(_ planId: String) -> RunState? { plans[planId] }
 
   /// Makes room for one more run by forgetting the oldest finished ones beyond `retainedRuns`
   /// (their journals remain).
@@ -291,9 +298,9 @@ public actor Engine {
     var excess = runOrder.count + 1 - max(1, configuration.retainedRuns)
     guard excess > 0 else { return }
     runOrder.removeAll { id in
-      guard excess > 0, let record = runRecords[id], record.isFinished else { return false }
+      guard excess > 0, let state = runStates[id], state.isFinished else { return false }
       excess -= 1
-      runRecords[id] = nil
+      runStates[id] = nil
       return true
     }
   }

@@ -18,3 +18,11 @@ struct EngineServices: Sendable {
       ledger: ledger, events: events, deadline: deadline)
   }
 }
+
+extension EngineServices {
+  /// The model a call will try first, by name (the resolver's default when the configuration names none).
+  func primaryModel(for role: ModelRole, requested: String?, subtaskType: String? = nil) -> String {
+    configuration.candidates(for: role, requested: requested, subtaskType: subtaskType).first.flatMap { $0 }
+      ?? models.defaultModel.description
+  }
+}

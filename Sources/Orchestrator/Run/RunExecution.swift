@@ -1,36 +1,42 @@
 import Foundation
+import JSON
 import LLM
 
 /// One run from plan to report. Executed in a task of its own so `Engine.cancel(runId:)` can stop it;
 /// never throws: every ending, cancellation included, produces a report, journaled like any other.
+///
+/// It decides what happens next; what happened is recorded in the run's `RunState` by the steps
+/// themselves (`PlanningStep`, `WorkerStep`, `SynthesisStep`), which announce and journal it.
 struct RunExecution: Sendable {
+  /// What `Engine.start` checked and built before the run began, so nothing is built twice.
+  enum Start: Sendable {
+    /// The planner makes the plan: the schema it must satisfy and the bounds on its size.
+    case plan(schema: JSONValue, minSubtasks: Int, maxSubtasks: Int)
+    /// The caller gave the subtasks; their dependency graph is already checked.
+    case given(Plan, DependencyGraph)
+  }
+
   let request: RunRequest
-  let record: RunRecord
+  let start: Start
+  let state: RunState
   let services: EngineServices
   let builder: PromptBuilder
   let approver: (any PlanApprover)?
-  let journal: RunJournal?
-  let journalError: String?
-  let emitter: RunEventEmitter
   /// Makes the run's plan available to `runSubtask` / `synthesize` by `planId`.
-  let register: @Sendable (PlanRecord) async -> Void
+  let register: @Sendable (_ planId: String, RunState) async -> Void
 
   private var configuration: EngineConfiguration { services.configuration }
-  private var ledger: RunLedger { record.ledger }
+  private var ledger: RunLedger { state.ledger }
 
   func execute() async -> RunReport {
-    var header = JournalRecord(.run)
-    header.runId = record.runId
-    header.request = request
-    journal?.append(header)
-
+    state.begin(request)
     guard let seconds = request.deadlineSeconds else { return await flow(deadline: nil) }
-    let deadline = record.startedAtClock + seconds
+    let deadline = state.startedAtClock + seconds
     return await withTaskGroup(of: RunReport?.self) { group in
       group.addTask { await flow(deadline: deadline) }
       group.addTask {
         do { try await services.clock.sleep(until: deadline) } catch { return nil }
-        record.stop(.deadline(seconds: seconds))
+        state.stop(.deadline(seconds: seconds))
         return nil
       }
       var report: RunReport?
@@ -47,36 +53,34 @@ struct RunExecution: Sendable {
 
     // Plan, unless the caller gave the subtasks.
     var plan: Plan
-    if let subtasks = request.subtasks {
-      plan = Plan(planId: Identifiers.make("plan"), objective: request.task, subtasks: subtasks)
-    } else {
+    var graph: DependencyGraph?
+    switch start {
+    case .given(let given, let givenGraph):
+      (plan, graph) = (given, givenGraph)
+    case .plan(let schema, let minSubtasks, let maxSubtasks):
       do {
-        plan = try await makePlan(context: context)
+        plan = try await PlanningStep(services: services, state: state).perform(
+          builder: builder, minSubtasks: minSubtasks, maxSubtasks: maxSubtasks, schema: schema,
+          model: request.models?.planner, context: context)
       } catch {
-        let failure = Self.failure(error)
-        journalStep(role: .planner, subtaskId: nil, request: nil, failure: failure)
+        let failure = ModelCall.Failure.wrapping(error)
         return finish(status(of: failure), error: "planning failed: \(failure)")
       }
     }
-    let planRecord = PlanRecord(
-      plan: plan, task: request.task, context: request.context, instructions: request.instructions,
-      runId: record.runId)
-    await register(planRecord)
-    publish(plan)
+    await register(plan.planId, state)
+    state.publish(plan)
 
     // Approval.
     if request.approvePlan, let approver {
       let decision: PlanDecision
       do {
-        decision = try await approver.review(plan, runId: record.runId)
+        decision = try await approver.review(plan, runId: state.runId ?? "")
       } catch {
         let cancelled = error is CancellationError || Task.isCancelled
         return finish(
           cancelled ? .cancelled : .failed, error: cancelled ? nil : "asking for plan approval failed: \(error)")
       }
-      var entry = JournalRecord(.approval)
-      entry.decision = decision
-      journal?.append(entry)
+      state.approved(decision)
       switch decision {
       case .approve:
         break
@@ -85,183 +89,82 @@ struct RunExecution: Sendable {
       case .edit(var edited):
         edited.planId = plan.planId
         do {
-          _ = try DependencyGraph(edited.subtasks)
+          graph = try DependencyGraph(edited.subtasks)
         } catch {
           return finish(.failed, error: "the edited plan is unusable: \(ModelCall.Failure.describe(error))")
         }
         plan = edited
-        planRecord.replacePlan(plan)
-        publish(plan)
+        state.publish(plan)
       }
     }
 
     // Workers.
-    let graph: DependencyGraph
+    let dependencies: DependencyGraph
     do {
-      graph = try DependencyGraph(plan.subtasks)
+      dependencies = try graph ?? DependencyGraph(plan.subtasks)
     } catch {
       return finish(.failed, error: ModelCall.Failure.describe(error))
     }
     let subtasks = plan.subtasks
+    let worker = WorkerStep(services: services, state: state)
     let outcomes = await SubtaskScheduler(
-      subtasks: subtasks, graph: graph, concurrency: request.concurrency ?? configuration.concurrency
+      subtasks: subtasks, graph: dependencies, concurrency: request.concurrency ?? configuration.concurrency
     ).run(
-      execute: { index, dependencies in
-        await work(subtasks[index], dependencies: dependencies, planRecord: planRecord, context: context)
+      execute: { index, inputs in
+        await work(subtasks[index], dependencies: inputs, worker: worker, context: context)
       },
       stopReason: { [ledger] in ledger.exceededReason.map { "the budget is exhausted (\($0))" } },
-      onSettled: { _, outcome in settledWithoutRunning(outcome, planRecord: planRecord) })
+      onSettled: { _, outcome in state.settledWithoutRunning(outcome) })
 
-    if record.stopCause != nil || Task.isCancelled { return finish(.cancelled, error: nil) }
+    if state.stopCause != nil || Task.isCancelled { return finish(.cancelled, error: nil) }
     if let reason = ledger.exceededReason { return finish(.budgetExceeded, error: reason) }
     guard outcomes.contains(where: { $0.status == .completed }) else {
       return finish(.failed, error: "no subtask completed, so there is nothing to synthesize")
     }
 
     // Synthesis.
-    let synthesizer = Synthesizer(services: services)
-    let synthesisRequest: ChatRequest
+    let synthesis = SynthesisStep(services: services, state: state)
+    let prepared: SynthesisStep.Prepared
     do {
-      synthesisRequest = try synthesizer.request(
-        inputs: planRecord.synthesisInputs(), builder: builder, format: request.format, style: request.style,
-        maxTokens: nil
-      ).request
+      prepared = try synthesis.prepare(
+        inputs: state.synthesisInputs(), builder: builder, format: request.format, style: request.style,
+        maxTokens: nil)
     } catch {
       return finish(.failed, error: ModelCall.Failure.describe(error))
     }
-    emitter.emit(
-      .synthesisStarted(
-        model: primaryModel(configuration.candidates(for: .synthesizer, requested: request.models?.synthesizer))))
     do {
-      let result = try await synthesizer.run(
-        request: synthesisRequest, model: request.models?.synthesizer, stream: request.stream, context: context)
-      record.setSynthesis(
-        CallSummary(
-          model: result.model, usage: result.result.usage, costUSD: result.costUSD, attempts: result.attempts,
-          durationMs: result.durationMs, finishReason: result.result.finishReason))
-      journal?.append(
-        JournalRecord.step(
-          JournalStep(
-            role: .synthesizer, subtaskId: nil, status: .completed, model: result.model,
-            system: synthesisRequest.system, messages: synthesisRequest.messages, output: result.result.text,
-            usage: result.result.usage, costUSD: result.costUSD, attempts: result.attempts,
-            durationMs: result.durationMs, finishReason: result.result.finishReason)))
-      let cutOff = result.result.finishReason == .length
+      let answer = try await synthesis.perform(
+        prepared, model: request.models?.synthesizer, stream: request.stream, context: context)
+      let cutOff = answer.finishReason == .length
       return finish(
-        .completed, output: result.result.text,
+        .completed, output: answer.output,
         error: cutOff ? "the synthesized answer hit the token limit and is incomplete" : nil)
     } catch {
-      let failure = Self.failure(error)
-      journalStep(role: .synthesizer, subtaskId: nil, request: synthesisRequest, failure: failure)
+      let failure = ModelCall.Failure.wrapping(error)
       return finish(status(of: failure), error: "synthesis failed: \(failure)")
     }
   }
 
-  /// Calls the planner and records the step. Throws `ModelCall.Failure`.
-  private func makePlan(context: CallContext) async throws -> Plan {
-    let planned = try await Planner(services: services).plan(
-      task: request.task, builder: builder, minSubtasks: request.minSubtasks ?? 1,
-      maxSubtasks: request.maxSubtasks ?? configuration.maxSubtasks, subtaskSchema: request.subtaskSchema,
-      model: request.models?.planner, planId: Identifiers.make("plan"), context: context)
-    let answer = planned.answer
-    record.setPlanning(
-      CallSummary(
-        model: answer.model, usage: answer.usage, costUSD: answer.costUSD, attempts: answer.attempts,
-        durationMs: answer.durationMs, finishReason: answer.finishReason))
-    journal?.append(
-      JournalRecord.step(
-        JournalStep(
-          role: .planner, subtaskId: nil, status: .completed, model: answer.model, system: planned.request.system,
-          messages: answer.messages, output: answer.text, usage: answer.usage,
-          costUSD: answer.costUSD, attempts: answer.attempts, durationMs: answer.durationMs,
-          finishReason: answer.finishReason)))
-    return planned.plan
-  }
-
-  /// Runs one subtask and reports it; called by the scheduler inside its task group.
+  /// Runs one subtask for the scheduler, which wants its outcome whatever it is (the step has recorded it).
   private func work(
-    _ subtask: Subtask, dependencies: [(Subtask, String)], planRecord: PlanRecord, context: CallContext
+    _ subtask: Subtask, dependencies: [(Subtask, String)], worker: WorkerStep, context: CallContext
   ) async -> SubtaskOutcome {
-    record.started(subtask.id)
-    let requested = request.models?.worker
-    let candidates = configuration.candidates(
-      for: .worker, requested: requested ?? subtask.constraints?["model"]?.stringValue, subtaskType: subtask.type)
-    emitter.emit(.subtaskStarted(subtaskId: subtask.id, name: subtask.name, model: primaryModel(candidates)))
-    let worker = SubtaskWorker(services: services)
-    var chatRequest: ChatRequest?
     do {
-      let built = try worker.request(for: subtask, dependencies: dependencies, builder: builder, maxTokens: nil)
-      chatRequest = built
-      let result = try await worker.run(
-        subtask, request: built, model: requested, outputSchema: nil, stream: request.stream, context: context)
-      let outcome = SubtaskOutcome(
-        subtaskId: subtask.id, status: .completed, output: result.output, usage: result.usage, costUSD: result.costUSD,
-        attempts: result.attempts, durationMs: result.durationMs, model: result.model,
-        finishReason: result.finishReason)
-      planRecord.store(result)
-      emitter.emit(.subtaskCompleted(outcome, progress: record.settle(outcome)))
-      journal?.append(
-        JournalRecord.step(
-          JournalStep(
-            role: .worker, subtaskId: subtask.id, status: .completed, model: result.model, system: built.system,
-            messages: built.messages, output: result.output, usage: result.usage, costUSD: result.costUSD,
-            attempts: result.attempts, durationMs: result.durationMs, finishReason: result.finishReason)))
-      let (usage, cost) = ledger.totals
-      emitter.emitUsage(usage, costUSD: cost, now: services.clock.now)
-      return outcome
+      let result = try await worker.perform(
+        subtask, dependencies: dependencies, builder: builder, model: request.models?.worker, outputSchema: nil,
+        maxTokens: nil, stream: request.stream, context: context)
+      return SubtaskOutcome(
+        subtaskId: subtask.id, status: .completed, output: result.output, statistics: result.statistics)
     } catch {
-      let failure = Self.failure(error)
-      let status: SubtaskStatus =
-        failure.isCancellation
-        ? .cancelled : (failure.error as? EngineError)?.kind == .budgetExceeded ? .skipped : .failed
-      let outcome = SubtaskOutcome(
-        subtaskId: subtask.id, status: status, error: failure.description, attempts: failure.attempts,
-        durationMs: failure.durationMs, model: failure.model)
-      planRecord.storeFailure(subtask.id, status: status, error: failure.description)
-      let progress = record.settle(outcome)
-      emitter.emit(
-        status == .skipped ? .subtaskSkipped(outcome, progress: progress) : .subtaskFailed(outcome, progress: progress))
-      journalStep(role: .worker, subtaskId: subtask.id, request: chatRequest, failure: failure, status: status)
-      return outcome
+      let failure = ModelCall.Failure.wrapping(error)
+      return SubtaskOutcome(
+        subtaskId: subtask.id, status: failure.subtaskStatus, error: failure.description,
+        statistics: failure.statistics)
     }
   }
 
-  /// A subtask the scheduler settled without running it (skipped, or not started before a stop).
-  ///
-  /// Once the run has stopped (deadline or cancel) the rest are settled without an event each: a plan may
-  /// have 100,000 of them, and announcing each would hold `runCompleted` back by seconds. The report lists
-  /// every one with its status and reason.
-  private func settledWithoutRunning(_ outcome: SubtaskOutcome, planRecord: PlanRecord) {
-    planRecord.storeFailure(outcome.subtaskId, status: outcome.status, error: outcome.error)
-    let progress = record.settle(outcome)
-    guard record.stopCause == nil, !Task.isCancelled else { return }
-    emitter.emit(.subtaskSkipped(outcome, progress: progress))
-  }
-
-  /// The model a call will try first, by name (the resolver's default when the configuration names none).
-  private func primaryModel(_ candidates: [String?]) -> String {
-    candidates.first.flatMap { $0 } ?? services.models.defaultModel.description
-  }
-
-  private func publish(_ plan: Plan) {
-    record.setPlan(plan)
-    emitter.emit(.planReady(plan))
-    var entry = JournalRecord(.plan)
-    entry.plan = plan
-    journal?.append(entry)
-  }
-
-  private func journalStep(
-    role: ModelRole, subtaskId: String?, request: ChatRequest?, failure: ModelCall.Failure,
-    status: SubtaskStatus = .failed
-  ) {
-    journal?.append(
-      JournalRecord.step(
-        JournalStep(
-          role: role, subtaskId: subtaskId, status: status, model: failure.model, system: request?.system,
-          messages: request?.messages ?? [], usage: Usage(), attempts: failure.attempts,
-          durationMs: failure.durationMs, error: failure.description)))
-  }
+  /// The event stream model calls report retries and deltas to.
+  private var emitter: RunEventEmitter? { state.emitter }
 
   /// The run status a failed step leads to.
   private func status(of failure: ModelCall.Failure) -> RunStatus {
@@ -270,11 +173,11 @@ struct RunExecution: Sendable {
     return .failed
   }
 
-  /// Ends the run: final events, report, journal. A stop (cancel, deadline) overrides the proposed status.
+  /// Ends the run. A stop (cancel, deadline) overrides the proposed status.
   private func finish(_ proposed: RunStatus, output: String? = nil, error: String?) -> RunReport {
     var status = proposed
     var message = error
-    switch (proposed, record.stopCause) {
+    switch (proposed, state.stopCause) {
     case (.completed, _):
       break
     case (_, .deadline(let seconds)?):
@@ -286,37 +189,6 @@ struct RunExecution: Sendable {
     default:
       break
     }
-    let (usage, cost) = ledger.totals
-    let now = services.clock.now
-    emitter.emitUsage(usage, costUSD: cost, now: now, force: true)
-    emitter.emit(.runCompleted(status: status, error: message))
-
-    var report = record.report(now: now, status: status, output: output, error: message)
-    report.journalPath = journal?.path
-    report.journalError = journalError ?? journal?.failure
-    var reportRecord = JournalRecord(.report)
-    reportRecord.report = report
-    journal?.append(reportRecord)
-    var end = JournalRecord(.end)
-    end.status = status
-    end.costUSD = report.costUSD
-    end.subtasks = report.plan?.subtasks.count
-    journal?.append(end)
-    journal?.close()
-    record.finish(report)
-    return report
-  }
-
-  private static func failure(_ error: any Error) -> ModelCall.Failure {
-    if let failure = error as? ModelCall.Failure { return failure }
-    return ModelCall.Failure(error: error, attempts: 0, model: nil, durationMs: 0)
-  }
-}
-
-extension JournalRecord {
-  static func step(_ step: JournalStep) -> JournalRecord {
-    var record = JournalRecord(.step)
-    record.step = step
-    return record
+    return state.finish(status: status, output: output, error: message, now: services.clock.now)
   }
 }

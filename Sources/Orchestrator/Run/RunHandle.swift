@@ -4,9 +4,9 @@ import Foundation
 public struct RunHandle: Sendable {
   public let runId: String
   private let task: Task<RunReport, Never>
-  private let record: RunRecord
+  private let record: RunState
 
-  init(runId: String, task: Task<RunReport, Never>, record: RunRecord) {
+  init(runId: String, task: Task<RunReport, Never>, record: RunState) {
     self.runId = runId
     self.task = task
     self.record = record

@@ -2,58 +2,56 @@ import Foundation
 import LLM
 
 /// What one subtask of a run came to.
-public struct SubtaskOutcome: Codable, Sendable, Equatable {
+public struct SubtaskOutcome: Codable, Sendable, Equatable, CarriesCallStatistics {
   public var subtaskId: String
   public var status: SubtaskStatus
   public var output: String?
   /// Why it failed, was skipped or was cancelled.
   public var error: String?
-  public var usage: Usage
-  public var costUSD: Double?
-  public var attempts: Int
-  public var durationMs: Double
-  /// The model that answered (`provider:model`), or the last one tried when it failed.
-  public var model: String?
-  /// `length` means the output hit the token limit and is incomplete.
-  public var finishReason: FinishReason?
+  /// The worker's call (the last model tried when it failed; none when it never ran).
+  public var statistics: CallStatistics
+
+  public init(
+    subtaskId: String, status: SubtaskStatus, output: String? = nil, error: String? = nil,
+    statistics: CallStatistics = CallStatistics()
+  ) {
+    self.subtaskId = subtaskId
+    self.status = status
+    self.output = output
+    self.error = error
+    self.statistics = statistics
+  }
 
   public init(
     subtaskId: String, status: SubtaskStatus, output: String? = nil, error: String? = nil, usage: Usage = Usage(),
     costUSD: Double? = nil, attempts: Int = 0, durationMs: Double = 0, model: String? = nil,
     finishReason: FinishReason? = nil
   ) {
-    self.subtaskId = subtaskId
-    self.status = status
-    self.output = output
-    self.error = error
-    self.usage = usage
-    self.costUSD = costUSD
-    self.attempts = attempts
-    self.durationMs = durationMs
-    self.model = model
-    self.finishReason = finishReason
+    self.init(
+      subtaskId: subtaskId, status: status, output: output, error: error,
+      statistics: CallStatistics(
+        model: model, usage: usage, costUSD: costUSD, attempts: attempts, durationMs: durationMs,
+        finishReason: finishReason))
   }
-}
 
-/// One planner or synthesizer call, for the report.
-public struct CallSummary: Codable, Sendable, Equatable {
-  public var model: String
-  public var usage: Usage
-  public var costUSD: Double?
-  public var attempts: Int
-  public var durationMs: Double
-  /// `length` means the output hit the token limit and is incomplete.
-  public var finishReason: FinishReason?
+  private enum CodingKeys: String, CodingKey { case subtaskId, status, output, error }
 
-  public init(
-    model: String, usage: Usage, costUSD: Double?, attempts: Int, durationMs: Double, finishReason: FinishReason? = nil
-  ) {
-    self.model = model
-    self.usage = usage
-    self.costUSD = costUSD
-    self.attempts = attempts
-    self.durationMs = durationMs
-    self.finishReason = finishReason
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    subtaskId = try container.decode(String.self, forKey: .subtaskId)
+    status = try container.decode(SubtaskStatus.self, forKey: .status)
+    output = try container.decodeIfPresent(String.self, forKey: .output)
+    error = try container.decodeIfPresent(String.self, forKey: .error)
+    statistics = try CallStatistics(from: decoder)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(subtaskId, forKey: .subtaskId)
+    try container.encode(status, forKey: .status)
+    try container.encodeIfPresent(output, forKey: .output)
+    try container.encodeIfPresent(error, forKey: .error)
+    try statistics.encode(to: encoder)
   }
 }
 
@@ -75,8 +73,8 @@ public struct RunReport: Codable, Sendable, Equatable {
   /// Models used without a known price: their tokens are counted, their cost is not, and only the token
   /// budget applied to them.
   public var unpricedModels: [String]?
-  public var planning: CallSummary?
-  public var synthesis: CallSummary?
+  public var planning: CallStatistics?
+  public var synthesis: CallStatistics?
   /// ISO 8601 wall-clock times.
   public var startedAt: String
   public var finishedAt: String?
@@ -89,7 +87,7 @@ public struct RunReport: Codable, Sendable, Equatable {
   public init(
     runId: String, status: RunStatus, task: String, plan: Plan? = nil, results: [SubtaskOutcome] = [],
     output: String? = nil, error: String? = nil, usage: Usage = Usage(), costUSD: Double = 0,
-    unpricedModels: [String]? = nil, planning: CallSummary? = nil, synthesis: CallSummary? = nil,
+    unpricedModels: [String]? = nil, planning: CallStatistics? = nil, synthesis: CallStatistics? = nil,
     startedAt: String, finishedAt: String? = nil, durationMs: Double = 0, journalPath: String? = nil,
     journalError: String? = nil
   ) {

@@ -37,31 +37,35 @@ public struct SubtaskRequest: Codable, Sendable, Equatable {
 }
 
 /// A worker's answer.
-public struct SubtaskResult: Codable, Sendable, Equatable {
+public struct SubtaskResult: Codable, Sendable, Equatable, CarriesCallStatistics {
   public var subtaskId: String
   public var output: String
   /// The output parsed, when the request had an `outputSchema`.
   public var json: JSONValue?
-  public var usage: Usage
-  public var costUSD: Double?
-  /// `provider:model` of the model that answered.
-  public var model: String
-  public var attempts: Int
-  public var durationMs: Double
-  public var finishReason: FinishReason
+  public var statistics: CallStatistics
 
-  public init(
-    subtaskId: String, output: String, json: JSONValue? = nil, usage: Usage, costUSD: Double? = nil, model: String,
-    attempts: Int, durationMs: Double, finishReason: FinishReason = .stop
-  ) {
+  public init(subtaskId: String, output: String, json: JSONValue? = nil, statistics: CallStatistics) {
     self.subtaskId = subtaskId
     self.output = output
     self.json = json
-    self.usage = usage
-    self.costUSD = costUSD
-    self.model = model
-    self.attempts = attempts
-    self.durationMs = durationMs
-    self.finishReason = finishReason
+    self.statistics = statistics
+  }
+
+  private enum CodingKeys: String, CodingKey { case subtaskId, output, json }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    subtaskId = try container.decode(String.self, forKey: .subtaskId)
+    output = try container.decode(String.self, forKey: .output)
+    json = try container.decodeIfPresent(JSONValue.self, forKey: .json)
+    statistics = try CallStatistics(from: decoder)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(subtaskId, forKey: .subtaskId)
+    try container.encode(output, forKey: .output)
+    try container.encodeIfPresent(json, forKey: .json)
+    try statistics.encode(to: encoder)
   }
 }

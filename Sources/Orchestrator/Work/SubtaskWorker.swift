@@ -33,18 +33,12 @@ struct SubtaskWorker: Sendable {
 
     guard let outputSchema else {
       let answer = try await call.perform(in: context)
-      return SubtaskResult(
-        subtaskId: subtask.id, output: answer.result.text, usage: answer.result.usage, costUSD: answer.costUSD,
-        model: answer.model, attempts: answer.attempts, durationMs: answer.durationMs,
-        finishReason: answer.result.finishReason)
+      return SubtaskResult(subtaskId: subtask.id, output: answer.result.text, statistics: answer.statistics)
     }
     let structured = StructuredCall(
       call: call, schema: outputSchema, schemaName: "output", repairs: configuration.repairAttempts,
       failureKind: .outputInvalid)
     let answer = try await structured.perform(in: context) { json in .success(json) }
-    return SubtaskResult(
-      subtaskId: subtask.id, output: answer.text, json: answer.json, usage: answer.usage, costUSD: answer.costUSD,
-      model: answer.model, attempts: answer.attempts, durationMs: answer.durationMs,
-      finishReason: answer.finishReason)
+    return SubtaskResult(subtaskId: subtask.id, output: answer.text, json: answer.json, statistics: answer.statistics)
   }
 }

@@ -66,26 +66,31 @@ public struct SynthesisRequest: Codable, Sendable, Equatable {
 }
 
 /// The synthesized answer.
-public struct Synthesis: Codable, Sendable, Equatable {
+public struct Synthesis: Codable, Sendable, Equatable, CarriesCallStatistics {
   public var output: String
-  public var usage: Usage
-  public var costUSD: Double?
-  public var model: String
-  public var attempts: Int
-  public var durationMs: Double
+  public var statistics: CallStatistics
   /// Subtasks the synthesizer was told had no result.
   public var missing: [String]
 
-  public init(
-    output: String, usage: Usage, costUSD: Double? = nil, model: String, attempts: Int, durationMs: Double,
-    missing: [String] = []
-  ) {
+  public init(output: String, statistics: CallStatistics, missing: [String] = []) {
     self.output = output
-    self.usage = usage
-    self.costUSD = costUSD
-    self.model = model
-    self.attempts = attempts
-    self.durationMs = durationMs
+    self.statistics = statistics
     self.missing = missing
+  }
+
+  private enum CodingKeys: String, CodingKey { case output, missing }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    output = try container.decode(String.self, forKey: .output)
+    missing = try container.decodeIfPresent([String].self, forKey: .missing) ?? []
+    statistics = try CallStatistics(from: decoder)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(output, forKey: .output)
+    try container.encode(missing, forKey: .missing)
+    try statistics.encode(to: encoder)
   }
 }
