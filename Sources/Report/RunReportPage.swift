@@ -26,15 +26,21 @@ public enum RunReportPage {
 
   /// The page of a journal's bytes; `path` names it in errors and in the page's footer.
   public static func html(journal: Data, path: String) throws(ReportPageError) -> String {
-    let lines = try JournalLines.decode(journal, path: path)
-    return html(records: lines.records, source: path, truncatedLine: lines.truncatedLine)
+    let contents: JournalContents
+    do {
+      contents = try JournalContents.strict(journal, path: path)
+    } catch {
+      let kind: ReportPageError.Kind = error.kind == .corrupt ? .corrupt : .notAJournal
+      throw ReportPageError(kind, path: error.path, line: error.line, error.problem)
+    }
+    return html(contents: contents, source: path)
   }
 
-  /// The page of decoded records, the first of which is the `run` record.
-  static func html(records: [JournalRecord], source: String? = nil, truncatedLine: Int? = nil) -> String {
+  /// The page of a journal already read, whose first record is the `run` record.
+  static func html(contents: JournalContents, source: String? = nil) -> String {
     let fallbackId = source.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? ""
-    let timeline = RunTimeline(records: records, truncatedLine: truncatedLine, fallbackRunId: fallbackId)
-    return ReportPageHTML(timeline: timeline, source: source, recordCount: records.count).render()
+    let timeline = RunTimeline(contents: contents, fallbackRunId: fallbackId)
+    return ReportPageHTML(timeline: timeline, source: source, recordCount: contents.records.count).render()
   }
 
   private static func read(_ path: String) throws(ReportPageError) -> Data {

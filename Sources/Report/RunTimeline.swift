@@ -87,30 +87,26 @@ struct RunTimeline {
 }
 
 extension RunTimeline {
-  /// Builds the timeline of a journal whose first record is the `run` record (`JournalLines` checks that).
-  init(records: [JournalRecord], truncatedLine: Int? = nil, fallbackRunId: String = "") {
-    let header = records.first
+  /// Builds the timeline of a journal read once into `contents` (`JournalContents.strict` checks that it
+  /// starts with the `run` record). The run's plan, approval, report and totals come from `contents`; the
+  /// rows come from its steps and events in journal order, since a retry belongs to the next step it precedes.
+  init(contents: JournalContents, fallbackRunId: String = "") {
+    let header = contents.header
+    let records = contents.records
     let origin = header?.at ?? 0
     runId = header?.runId ?? fallbackRunId
-    request = header?.request
-    task = header?.request?.task ?? ""
+    request = contents.request
+    task = contents.request?.task ?? ""
     startedAt = origin
 
-    var plan: Plan?
-    var planAt: Double?
-    var approval: (decision: PlanDecision, at: Double)?
-    var report: (report: RunReport, at: Double)?
-    var end: JournalRecord?
-    var lastAt = origin
+    let plan = contents.plan
+    let lastAt = contents.lastAt
     var rows: [(order: (Int, Int, Int), row: Row)] = []
     var pendingRetries: [String: [Retry]] = [:]
     var retryOrder: [String] = []
     var skips: [(outcome: SubtaskOutcome, at: Double)] = []
     var stepsPerModel: [String: Int] = [:]
     var modelOrder: [String] = []
-    var stepUsage = Usage()
-    var stepCost = 0.0
-    var stepUnpriced = Set<String>()
     var synthesisOutput: String?
 
     func key(_ role: ModelRole, _ subtaskId: String?) -> String { "\(role.rawValue)|\(subtaskId ?? "")" }
@@ -121,23 +117,9 @@ extension RunTimeline {
     }
 
     for (sequence, record) in records.enumerated() {
-      lastAt = max(lastAt, record.at)
       switch record.kind {
-      case .run, .end:
-        if record.kind == .end { end = record }
-      case .plan:
-        if let recordPlan = record.plan {
-          plan = recordPlan
-          // An edited plan is published again after the approval; the review started with the first.
-          if approval == nil { planAt = record.at }
-        }
-      case .approval:
-        if let decision = record.decision {
-          approval = (decision, record.at)
-          if case .edit(let edited) = decision { plan = edited }
-        }
-      case .report:
-        if let recordReport = record.report { report = (recordReport, record.at) }
+      case .run, .end, .plan, .approval, .report:
+        continue
       case .event:
         guard let payload = record.event?.payload else { continue }
         switch payload {
@@ -161,9 +143,6 @@ extension RunTimeline {
         for retry in retries where retry.model != step.model && stepsPerModel[retry.model] == nil {
           noteModel(retry.model)
         }
-        stepUsage += step.usage
-        stepCost += step.costUSD ?? 0
-        if step.costUSD == nil, step.usage.totalTokens > 0, let model = step.model { stepUnpriced.insert(model) }
         if step.role == .synthesizer, step.output != nil { synthesisOutput = step.output }
         let row = Self.row(step: step, endAt: record.at - origin, retries: retries)
         rows.append(((Self.group(step.role), 0, sequence), row))
@@ -200,7 +179,7 @@ extension RunTimeline {
         rows[index].order.1 = subtasks.count
       }
     }
-    let finished = end != nil || report != nil
+    let finished = contents.isFinished
     for (position, subtask) in subtasks.enumerated() where !placed.contains(subtask.id) {
       var row = Row(
         kind: .worker, title: Self.title(.worker, subtask.id, name: subtask.name), subtaskId: subtask.id,
@@ -219,7 +198,7 @@ extension RunTimeline {
       rows.append(((2, position, records.count), row))
     }
 
-    if let approval, let planAt {
+    if let approval = contents.approval, let planAt = approval.planAt {
       var row = Row(
         kind: .approval, title: "Approval", state: .completed, label: "approved", start: planAt - origin,
         end: approval.at - origin)
@@ -234,22 +213,22 @@ extension RunTimeline {
     }
 
     self.rows = rows.sorted { $0.order < $1.order }.map(\.row)
-    let finalReport = report?.report
-    status = end?.status ?? finalReport?.status ?? .interrupted
-    endedAt = end?.at ?? report?.at
-    durationMs = finalReport?.durationMs ?? (lastAt - origin) * 1000
-    usage = finalReport?.usage ?? stepUsage
-    costUSD = finalReport?.costUSD ?? stepCost
-    unpricedModels = finalReport.map { $0.unpricedModels ?? [] } ?? stepUnpriced.sorted()
+    let finalReport = contents.report
+    status = contents.status
+    endedAt = contents.end?.at ?? contents.reportAt
+    durationMs = contents.totals.durationMs
+    usage = contents.totals.usage
+    costUSD = contents.totals.costUSD
+    unpricedModels = contents.totals.unpricedModels
     models = modelOrder.map { ($0, stepsPerModel[$0] ?? 0) }
     objective = plan?.objective
     output = finalReport?.output ?? synthesisOutput
     error = finalReport?.error
 
     var notes: [String] = []
-    if let truncatedLine {
+    for line in contents.skippedLines {
       notes.append(
-        "Line \(truncatedLine) of the journal is cut short (the process writing it stopped mid-write) and is left out.")
+        "Line \(line) of the journal is cut short (the process writing it stopped mid-write) and is left out.")
     }
     if !finished {
       notes.append(

@@ -159,8 +159,8 @@ struct ReportPageTests {
     #expect(page.html.contains("e1 · Edited one"))
     // The review ran from the first plan to the decision, not from the edited plan published after it.
     let path = try #require(report.journalPath)
-    let lines = try JournalLines.decode(try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
-    let approval = try #require(RunTimeline(records: lines.records).rows.first { $0.kind == .approval })
+    let contents = try JournalContents.strict(try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+    let approval = try #require(RunTimeline(contents: contents).rows.first { $0.kind == .approval })
     #expect(try #require(approval.start) <= (try #require(approval.end)))
     #expect(try #require(approval.durationMs) >= 0)
   }

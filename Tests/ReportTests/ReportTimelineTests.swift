@@ -11,13 +11,13 @@ import Testing
 
   @Test func barsSitOnTheSharedAxisAtTheirSteps() {
     let records = ReportJournalFileTests.completeRun()
-    let timeline = RunTimeline(records: records)
+    let timeline = RunTimeline(contents: JournalContents(records: records))
     #expect(timeline.rows.map(\.title) == ["Plan", "s1 · name s1", "s2 · name s2", "Synthesis"])
     #expect(timeline.rows.map(\.start) == [0, 1, 1, 2.5])
     #expect(timeline.rows.map(\.end) == [1, 2, 2.5, 3])
     #expect(timeline.span == 3)
 
-    let page = RenderedPage(html: RunReportPage.html(records: records))
+    let page = RenderedPage(html: RunReportPage.html(contents: JournalContents(records: records)))
     // Axis of 3 s in steps of 0.5 s: s2 runs from 1 s to 2.5 s.
     #expect(page.segments(ofRow: 3).first?.left == 33.333)
     #expect(page.segments(ofRow: 3).first?.width == 50)
@@ -31,7 +31,7 @@ import Testing
       F.retry("s1", attempt: 1, at: 1.2, delay: 0.3), F.retry("s1", attempt: 2, at: 1.8, delay: 0.2),
       F.step(.worker, "s1", at: 2.5, durationMs: 1500, attempts: 3), F.end(.completed, at: 2.5),
     ]
-    let row = try #require(RunTimeline(records: records).rows.last)
+    let row = try #require(RunTimeline(contents: JournalContents(records: records)).rows.last)
     #expect(row.retries.map(\.attempt) == [1, 2])
     let segments = row.segments.map { ($0.state, ($0.start * 10).rounded() / 10, ($0.end * 10).rounded() / 10) }
     #expect(segments.map(\.0) == [.retrying, .waiting, .retrying, .waiting, .completed])
@@ -41,7 +41,7 @@ import Testing
     let plannerRetry = [
       F.header(), F.retry(nil, role: .planner, attempt: 1, at: 0.5, delay: 0.1), F.step(.planner, at: 1, durationMs: 1000),
     ]
-    #expect(RunTimeline(records: plannerRetry).rows.first?.retries.count == 1)
+    #expect(RunTimeline(contents: JournalContents(records: plannerRetry)).rows.first?.retries.count == 1)
   }
 
   @Test func skippedCancelledAndUnrunSubtasksEachGetARow() {
@@ -65,7 +65,7 @@ import Testing
       },
       F.end(.cancelled, at: 2),
     ]
-    let page = RenderedPage(html: RunReportPage.html(records: records))
+    let page = RenderedPage(html: RunReportPage.html(contents: JournalContents(records: records)))
     #expect(page.rows.map(\.state) == ["completed", "cancelled", "skipped", "cancelled", "pending"])
     #expect(page.rows.map(\.label) == ["completed", "cancelled", "skipped", "cancelled", "not run"])
     #expect(page.count("seg marker") == 2)  // s2 and s3 never ran: a marker where they were settled
@@ -78,7 +78,7 @@ import Testing
       F.header(), F.step(.planner, at: 1, durationMs: 1000), F.plan(["s1"], at: 1),
       F.retry("s1", attempt: 1, at: 2, delay: 1), F.record(.event, at: 4) { _ in },
     ]
-    let timeline = RunTimeline(records: records)
+    let timeline = RunTimeline(contents: JournalContents(records: records))
     #expect(timeline.status == .interrupted)
     #expect(timeline.rows.map(\.state) == [.completed, .unfinished])
     #expect(timeline.rows.last?.end == 4)
@@ -89,13 +89,14 @@ import Testing
       F.header(), F.step(.planner, at: 1, durationMs: 1000), F.plan(["s1"], at: 1),
       F.record(.approval, at: 5) { $0.decision = .approve }, F.step(.worker, "s1", at: 6, durationMs: 1000),
     ]
-    #expect(RunTimeline(records: approved).rows.map(\.kind) == [.planner, .approval, .worker])
-    #expect(RunTimeline(records: approved).rows[1].durationMs == 4000)
+    let timeline = RunTimeline(contents: JournalContents(records: approved))
+    #expect(timeline.rows.map(\.kind) == [.planner, .approval, .worker])
+    #expect(timeline.rows[1].durationMs == 4000)
     let rejected = [
       F.header(), F.step(.planner, at: 1, durationMs: 1000), F.plan(["s1"], at: 1),
       F.record(.approval, at: 2) { $0.decision = .reject(reason: "too <b>vague</b>") }, F.end(.rejected, at: 2),
     ]
-    let page = RenderedPage(html: RunReportPage.html(records: rejected))
+    let page = RenderedPage(html: RunReportPage.html(contents: JournalContents(records: rejected)))
     #expect(page.rows.map(\.label) == ["completed", "rejected", "not run"])
     #expect(page.html.contains("rejected: too &lt;b&gt;vague&lt;/b&gt;"))
   }
