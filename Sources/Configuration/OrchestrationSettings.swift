@@ -69,12 +69,12 @@ public struct OrchestrationSettings: Sendable, Equatable {
   public var retry: Retry
   /// Checked for syntax when the file is read (variables may come from a request's `context`, so they
   /// are checked per run).
-  public var templates: PromptTemplates
+  public var templates: PerRole<String>
 
   public init(
     concurrency: Int? = nil, maxSubtasks: Int? = nil, repairAttempts: Int? = nil, retainedRuns: Int? = nil,
     roles: [String: Role] = [:], workerModelsByType: [String: ModelReference] = [:], retry: Retry = Retry(),
-    templates: PromptTemplates = PromptTemplates()
+    templates: PerRole<String> = PerRole()
   ) {
     self.concurrency = concurrency
     self.maxSubtasks = maxSubtasks
@@ -210,11 +210,11 @@ public struct OrchestrationSettings: Sendable, Equatable {
 
   /// Parses each template with the engine's own parser, so a template that would fail every run fails here.
   private static func parseTemplates(_ value: JSONValue, at path: String, reader: ConfigurationReader)
-    throws(ConfigurationError) -> PromptTemplates
+    throws(ConfigurationError) -> PerRole<String>
   {
     let members = try reader.object(value, at: path)
     try reader.checkKeys(members, allowed: templateKeys, at: path)
-    var templates = PromptTemplates()
+    var templates = PerRole<String>()
     for (role, value) in members.sorted(by: { $0.key < $1.key }) {
       let templatePath = reader.join(path, role)
       let source = try reader.nonEmptyString(value, at: templatePath)

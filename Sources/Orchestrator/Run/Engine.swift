@@ -72,7 +72,7 @@ public actor Engine {
     events: @escaping @Sendable (RunEvent) -> Void = { _ in }
   ) async throws -> RunHandle {
     try Self.validate(request)
-    let templates = (request.templates ?? PromptTemplates()).overriding(configuration.templates)
+    let templates = (request.templates ?? PerRole()).overriding(configuration.templates)
     let builder = try PromptBuilder(
       templates: templates, task: request.task, context: request.context, instructions: request.instructions,
       roles: request.subtasks == nil ? [.planner, .worker, .synthesizer] : [.worker, .synthesizer])
@@ -160,7 +160,7 @@ public actor Engine {
     let (minimum, maximum) = try Self.subtaskBounds(
       min: request.minSubtasks, max: request.maxSubtasks, default: configuration.maxSubtasks)
     let builder = try PromptBuilder(
-      templates: PromptTemplates(planner: request.template).overriding(configuration.templates), task: request.task,
+      templates: PerRole(planner: request.template).overriding(configuration.templates), task: request.task,
       context: request.context, instructions: request.instructions, roles: [.planner])
     let outcome = try await Self.unwrapping {
       try await Planner(services: services).plan(
@@ -216,7 +216,7 @@ public actor Engine {
     }
 
     let builder = try PromptBuilder(
-      templates: PromptTemplates(worker: request.template).overriding(configuration.templates), task: task,
+      templates: PerRole(worker: request.template).overriding(configuration.templates), task: task,
       context: request.context ?? stored?.context, instructions: request.instructions ?? stored?.instructions,
       roles: [.worker])
     let worker = SubtaskWorker(services: services)
@@ -250,7 +250,7 @@ public actor Engine {
       (inputs, task) = (results, givenTask)
     }
     let builder = try PromptBuilder(
-      templates: PromptTemplates(synthesizer: request.template).overriding(configuration.templates), task: task,
+      templates: PerRole(synthesizer: request.template).overriding(configuration.templates), task: task,
       context: request.context ?? stored?.context, instructions: request.instructions ?? stored?.instructions,
       roles: [.synthesizer])
     let synthesizer = Synthesizer(services: services)

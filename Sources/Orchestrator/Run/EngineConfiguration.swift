@@ -49,7 +49,16 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
   /// USD per million tokens by model id or `provider:model`.
   public var prices: [String: ModelPrice]
   public var retry: RetryPolicy
-  public var templates: PromptTemplates
+  /// Templates overriding the built-in prompts; a role left nil keeps the built-in. Variables each can use
+  /// besides the keys of a request's `context` (dotted paths reach into objects):
+  /// - planner: `{task}`, `{context}`, `{instructions}`, `{minSubtasks}`, `{maxSubtasks}`, `{example}`
+  /// - worker: `{task}`, `{context}`, `{instructions}`, `{subtask}`, `{subtaskId}`, `{subtaskName}`,
+  ///   `{subtaskDescription}`, `{params}`, `{dependencies}`
+  /// - synthesizer: `{task}`, `{context}`, `{instructions}`, `{results}`, `{missing}`, `{format}`, `{style}`
+  ///
+  /// Text from outside the engine's control (task, context values, subtask descriptions, outputs) is inserted
+  /// delimited as `<input name="…">…</input>`.
+  public var templates: PerRole<String>
   /// Where run journals go (`<stateDirectory>/runs/<runId>.jsonl`); nil keeps no journal.
   public var stateDirectory: String?
   /// Finished runs kept in memory for `runs/get`; older ones are read back from their journals.
@@ -62,7 +71,7 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     router: RoleConfiguration = RoleConfiguration(maxTokens: 64, temperature: 0),
     workerModelsByType: [String: String] = [:], concurrency: Int = 8, maxSubtasks: Int = 8, repairAttempts: Int = 2,
     rateLimits: [String: RateLimit] = [:], prices: [String: ModelPrice] = ModelPrice.defaults,
-    retry: RetryPolicy = RetryPolicy(), templates: PromptTemplates = PromptTemplates(), stateDirectory: String? = nil,
+    retry: RetryPolicy = RetryPolicy(), templates: PerRole<String> = PerRole(), stateDirectory: String? = nil,
     retainedRuns: Int = 100
   ) {
     self.planner = planner
