@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LLM
+import Orchestrator
 
 /// The contents of a Baton JSON configuration file, checked but not yet merged with the built-in
 /// providers and the environment (`ProviderConfiguration` does that). Every key is optional; unknown
@@ -40,14 +41,14 @@ public struct ConfigurationFile: Sendable, Equatable {
   /// Keyed by `provider:model`.
   public var prices: [ModelReference: ModelPrice]
   /// Keyed by provider name.
-  public var rateLimits: [String: ProviderRateLimit]
+  public var rateLimits: [String: RateLimit]
   /// Engine settings; nil when the file has no `orchestration` object.
   public var orchestration: OrchestrationSettings?
 
   public init(
     path: String, defaultModel: ModelReference? = nil, providers: [String: ProviderEntry] = [:],
     roles: [String: ModelReference] = [:], prices: [ModelReference: ModelPrice] = [:],
-    rateLimits: [String: ProviderRateLimit] = [:], orchestration: OrchestrationSettings? = nil
+    rateLimits: [String: RateLimit] = [:], orchestration: OrchestrationSettings? = nil
   ) {
     self.path = path
     self.defaultModel = defaultModel
@@ -103,7 +104,7 @@ public struct ConfigurationFile: Sendable, Equatable {
     }
     if let value = members["rateLimits"] {
       for (provider, limit) in try reader.object(value, at: "rateLimits") {
-        file.rateLimits[provider] = try ProviderRateLimit.parse(limit, at: "rateLimits.\(provider)", reader: reader)
+        file.rateLimits[provider] = try RateLimit.parse(limit, at: "rateLimits.\(provider)", reader: reader)
       }
     }
     if let value = members["orchestration"] {

@@ -16,10 +16,7 @@ extension EngineConfiguration {
       if let model = configuration.roles[role.rawValue] { self[role].model = model.description }
     }
     for (model, price) in configuration.prices { prices[model.description] = price }
-    for (provider, limit) in configuration.rateLimits {
-      rateLimits[provider] = RateLimit(
-        requestsPerMinute: limit.requestsPerMinute.map(Double.init), tokensPerMinute: limit.tokensPerMinute.map(Double.init))
-    }
+    rateLimits.merge(configuration.rateLimits) { _, configured in configured }
     apply(configuration.orchestration)
     self.stateDirectory = stateDirectory
   }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import LLM
+import Orchestrator
 import Providers
 import Secrets
 
@@ -30,7 +31,7 @@ public struct ProviderConfiguration: Sendable {
   /// Keyed by `provider:model`.
   public var prices: [ModelReference: ModelPrice]
   /// Keyed by provider name.
-  public var rateLimits: [String: ProviderRateLimit]
+  public var rateLimits: [String: RateLimit]
   /// The file's `orchestration` settings (empty without a file or section); every model it names has a
   /// configured provider.
   public var orchestration: OrchestrationSettings
