@@ -28,7 +28,7 @@ import Orchestrator
 ///       "roles": {"planner": "provider:model", "worker": "...", "synthesizer": "...", "router": "..."},
 ///       "prices": {"openai:gpt-4o-mini": {"inputPerMTok": 0.15, "outputPerMTok": 0.6}},
 ///       "rateLimits": {"openai": {"requestsPerMinute": 500, "tokensPerMinute": 200000}},
-///       "orchestration": {...}                      (engine settings: see `OrchestrationSettings`)
+///       "orchestration": {...}                      (engine settings: see `OrchestrationReader`)
 ///     }
 ///
 /// The full description, with defaults and precedence, is in `docs/configuration.md`.
@@ -42,13 +42,14 @@ public struct ConfigurationFile: Sendable, Equatable {
   public var prices: [ModelReference: ModelPrice]
   /// Keyed by provider name.
   public var rateLimits: [String: RateLimit]
-  /// Engine settings; nil when the file has no `orchestration` object.
-  public var orchestration: OrchestrationSettings?
+  /// Engine settings; nil when the file has no `orchestration` object. Read when merged with the environment
+  /// (`ProviderConfiguration`), over defaults that depend on the default model.
+  public var orchestration: JSONValue?
 
   public init(
     path: String, defaultModel: ModelReference? = nil, providers: [String: ProviderEntry] = [:],
     roles: [String: ModelReference] = [:], prices: [ModelReference: ModelPrice] = [:],
-    rateLimits: [String: RateLimit] = [:], orchestration: OrchestrationSettings? = nil
+    rateLimits: [String: RateLimit] = [:], orchestration: JSONValue? = nil
   ) {
     self.path = path
     self.defaultModel = defaultModel
@@ -108,7 +109,7 @@ public struct ConfigurationFile: Sendable, Equatable {
       }
     }
     if let value = members["orchestration"] {
-      file.orchestration = try OrchestrationSettings.parse(value, at: "orchestration", reader: reader)
+      file.orchestration = value
     }
     return file
   }

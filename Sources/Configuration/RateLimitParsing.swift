@@ -13,6 +13,7 @@ extension RateLimit {
       guard let value = members[key] else { return nil }
       return try reader.number(value, within: .perMinute, at: reader.join(path, key))
     }
-    return RateLimit(requestsPerMinute: try perMinute("requestsPerMinute"), tokensPerMinute: try perMinute("tokensPerMinute"))
+    return RateLimit(
+      requestsPerMinute: try perMinute("requestsPerMinute"), tokensPerMinute: try perMinute("tokensPerMinute"))
   }
 }

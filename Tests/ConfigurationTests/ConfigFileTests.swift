@@ -73,8 +73,8 @@ import Testing
     #expect(configuration.defaultModel == ModelReference(provider: "local", model: "smollm2-135m"))
     #expect(configuration.defaultModelSource == .file)
     #expect(configuration.roles["worker"] == ModelReference(provider: "vllm", model: "qwen2.5-7b"))
-    #expect(configuration.rateLimits["openai"]?.requestsPerMinute == 500)
-    #expect(configuration.prices.count == 1)
+    #expect(configuration.engine.rateLimits["openai"]?.requestsPerMinute == 500)
+    #expect(configuration.engine.prices["openai:gpt-4o-mini"] == ModelPrice(inputPerMTok: 0.15, outputPerMTok: 0.6))
     #expect(configuration.sourceFile == "baton.json")
     #expect(configuration.providerNames.contains("vllm") && configuration.providerNames.contains("local"))
   }
