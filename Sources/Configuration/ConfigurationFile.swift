@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LLM
+import Orchestrator
 
 /// The contents of a Baton JSON configuration file, checked but not yet merged with the built-in
 /// providers and the environment (`ProviderConfiguration` does that). Every key is optional; unknown
@@ -27,7 +28,7 @@ import LLM
 ///       "roles": {"planner": "provider:model", "worker": "...", "synthesizer": "...", "router": "..."},
 ///       "prices": {"openai:gpt-4o-mini": {"inputPerMTok": 0.15, "outputPerMTok": 0.6}},
 ///       "rateLimits": {"openai": {"requestsPerMinute": 500, "tokensPerMinute": 200000}},
-///       "orchestration": {...}                      (engine settings: see `OrchestrationSettings`)
+///       "orchestration": {...}                      (engine settings: see `OrchestrationReader`)
 ///     }
 ///
 /// The full description, with defaults and precedence, is in `docs/configuration.md`.
@@ -40,14 +41,15 @@ public struct ConfigurationFile: Sendable, Equatable {
   /// Keyed by `provider:model`.
   public var prices: [ModelReference: ModelPrice]
   /// Keyed by provider name.
-  public var rateLimits: [String: ProviderRateLimit]
-  /// Engine settings; nil when the file has no `orchestration` object.
-  public var orchestration: OrchestrationSettings?
+  public var rateLimits: [String: RateLimit]
+  /// Engine settings; nil when the file has no `orchestration` object. Read when merged with the environment
+  /// (`ProviderConfiguration`), over defaults that depend on the default model.
+  public var orchestration: JSONValue?
 
   public init(
     path: String, defaultModel: ModelReference? = nil, providers: [String: ProviderEntry] = [:],
     roles: [String: ModelReference] = [:], prices: [ModelReference: ModelPrice] = [:],
-    rateLimits: [String: ProviderRateLimit] = [:], orchestration: OrchestrationSettings? = nil
+    rateLimits: [String: RateLimit] = [:], orchestration: JSONValue? = nil
   ) {
     self.path = path
     self.defaultModel = defaultModel
@@ -103,11 +105,11 @@ public struct ConfigurationFile: Sendable, Equatable {
     }
     if let value = members["rateLimits"] {
       for (provider, limit) in try reader.object(value, at: "rateLimits") {
-        file.rateLimits[provider] = try ProviderRateLimit.parse(limit, at: "rateLimits.\(provider)", reader: reader)
+        file.rateLimits[provider] = try RateLimit.parse(limit, at: "rateLimits.\(provider)", reader: reader)
       }
     }
     if let value = members["orchestration"] {
-      file.orchestration = try OrchestrationSettings.parse(value, at: "orchestration", reader: reader)
+      file.orchestration = value
     }
     return file
   }

@@ -1,13 +1,14 @@
 import Foundation
 import HTTP
 import LLM
+import Orchestrator
 import Providers
 import Secrets
 
-/// The effective provider configuration: built-in providers from the environment, overridden and
-/// extended by the configuration file's `providers`, plus the default model, roles, prices and rate
-/// limits the engine uses. The format and precedence are documented on `ConfigurationFile` and in
-/// `docs/configuration.md`.
+/// The effective configuration: built-in providers from the environment, overridden and extended by the
+/// configuration file's `providers`, plus the default model, the roles' models, and the engine's settings
+/// (prices, rate limits, `orchestration`). The format and precedence are documented on `ConfigurationFile`
+/// and in `docs/configuration.md`.
 ///
 /// Precedence: a file entry's fields beat the built-in's (which come from the environment); a file
 /// entry's `apiKey` beats its `apiKeyEnv`. The default model is `BATON_MODEL`, else the file's
@@ -27,13 +28,10 @@ public struct ProviderConfiguration: Sendable {
   public var defaultModel: ModelReference
   public var defaultModelSource: DefaultModelSource
   public var roles: [String: ModelReference]
-  /// Keyed by `provider:model`.
-  public var prices: [ModelReference: ModelPrice]
-  /// Keyed by provider name.
-  public var rateLimits: [String: ProviderRateLimit]
-  /// The file's `orchestration` settings (empty without a file or section); every model it names has a
-  /// configured provider.
-  public var orchestration: OrchestrationSettings
+  /// What the engine runs with: the file's settings over the engine's defaults (see
+  /// `EngineConfiguration.init(file:defaultModel:providers:)`), without a state directory; every model it
+  /// names has a configured provider.
+  public var engine: EngineConfiguration
   /// The file's display name, or nil when no file was found.
   public var sourceFile: String?
 
@@ -102,14 +100,8 @@ public struct ProviderConfiguration: Sendable {
     for provider in (file?.rateLimits ?? [:]).keys.sorted() where providers[provider] == nil {
       throw reader.error("rateLimits.\(provider)", Self.unknownProviderMessage(provider, configured: names))
     }
-    let orchestration = file?.orchestration ?? OrchestrationSettings()
-    for (path, reference) in orchestration.modelReferences {
-      try checkProvider(reference, at: path, reader: reader)
-    }
+    engine = try EngineConfiguration(file: file, defaultModel: defaultModel, providers: names)
     roles = file?.roles ?? [:]
-    prices = file?.prices ?? [:]
-    rateLimits = file?.rateLimits ?? [:]
-    self.orchestration = orchestration
     sourceFile = file?.path
   }
 

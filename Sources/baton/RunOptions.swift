@@ -18,7 +18,7 @@ struct RunOptions: Equatable {
 
   /// The engine request these options describe.
   var request: RunRequest {
-    let models = model.map { RoleModels(planner: $0, worker: $0, synthesizer: $0) }
+    let models = model.map { PerRole(planner: $0, worker: $0, synthesizer: $0) }
     let budget = (maxCostUSD != nil || maxTokens != nil) ? Budget(maxTokens: maxTokens, maxCostUSD: maxCostUSD) : nil
     return RunRequest(
       task: task, concurrency: concurrency, models: models, budget: budget, format: format, style: style,

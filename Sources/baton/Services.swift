@@ -26,13 +26,14 @@ enum Services {
     }
   }
 
-  /// The file's settings over the engine's defaults (see `EngineConfiguration.init(configuration:stateDirectory:)`).
+  /// The file's settings over the engine's defaults (`ProviderConfiguration.engine`), journaling where the
+  /// command line and environment say.
   static func engineConfiguration(
     _ configuration: ProviderConfiguration, stateDirectory: String?, environment: [String: String]
   ) -> EngineConfiguration {
-    EngineConfiguration(
-      configuration: configuration,
-      stateDirectory: StateDirectory.resolve(explicit: stateDirectory, environment: environment))
+    var engine = configuration.engine
+    engine.stateDirectory = StateDirectory.resolve(explicit: stateDirectory, environment: environment)
+    return engine
   }
 }
 

@@ -35,7 +35,8 @@ import Testing
     #expect(file.roles["planner"] == ModelReference(provider: "claude", model: "claude-sonnet-4-5"))
     #expect(file.roles.count == 4)
     #expect(file.prices[ModelReference(provider: "openai", model: "gpt-4o-mini")] == ModelPrice(inputPerMTok: 0.15, outputPerMTok: 0.6))
-    #expect(file.rateLimits["openai"] == ProviderRateLimit(requestsPerMinute: 500, tokensPerMinute: 200000))
+    #expect(file.rateLimits["openai"]?.requestsPerMinute == 500)
+    #expect(file.rateLimits["openai"]?.tokensPerMinute == 200000)
   }
 
   @Test func mergesOverTheBuiltInsAndTheEnvironment() throws {
@@ -72,8 +73,8 @@ import Testing
     #expect(configuration.defaultModel == ModelReference(provider: "local", model: "smollm2-135m"))
     #expect(configuration.defaultModelSource == .file)
     #expect(configuration.roles["worker"] == ModelReference(provider: "vllm", model: "qwen2.5-7b"))
-    #expect(configuration.rateLimits["openai"]?.requestsPerMinute == 500)
-    #expect(configuration.prices.count == 1)
+    #expect(configuration.engine.rateLimits["openai"]?.requestsPerMinute == 500)
+    #expect(configuration.engine.prices["openai:gpt-4o-mini"] == ModelPrice(inputPerMTok: 0.15, outputPerMTok: 0.6))
     #expect(configuration.sourceFile == "baton.json")
     #expect(configuration.providerNames.contains("vllm") && configuration.providerNames.contains("local"))
   }

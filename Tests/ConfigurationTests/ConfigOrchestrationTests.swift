@@ -6,7 +6,8 @@ import Testing
 @testable import LLM
 @testable import Orchestrator
 
-/// The configuration file's `orchestration` section: parsing, errors, precedence, and that the engine uses it.
+/// The configuration file's engine settings (`orchestration` and the rest): reading, errors, precedence, and
+/// that the engine uses them.
 @Suite(.timeLimit(.minutes(1)))
 struct ConfigOrchestrationTests {
   static let example = """
@@ -31,45 +32,50 @@ struct ConfigOrchestrationTests {
     try ConfigurationFile.parse(Data(json.utf8), path: "baton.json")
   }
 
-  // MARK: Parsing
-
-  @Test func parsesEveryField() throws {
-    let settings = try #require(try Self.parse(Self.example).orchestration)
-    #expect(settings.concurrency == 3)
-    #expect(settings.maxSubtasks == 5)
-    #expect(settings.repairAttempts == 0)
-    #expect(settings.retainedRuns == 20)
-    #expect(
-      settings.roles["planner"]
-        == OrchestrationSettings.Role(
-          fallbacks: [
-            ModelReference(provider: "openai", model: "gpt-4o-mini"),
-            ModelReference(provider: "anthropic", model: "claude-haiku-4-5"),
-          ], maxTokens: 2048, temperature: 0.2))
-    #expect(settings.roles["worker"] == OrchestrationSettings.Role(maxTokens: 900))
-    #expect(settings.roles["synthesizer"] == OrchestrationSettings.Role(temperature: 0.7))
-    #expect(settings.roles["router"] == OrchestrationSettings.Role(fallbacks: []))
-    #expect(settings.workerModelsByType["code"] == ModelReference(provider: "anthropic", model: "claude-sonnet-4-5"))
-    #expect(settings.workerModelsByType.count == 2)
-    #expect(
-      settings.retry
-        == OrchestrationSettings.Retry(
-          maxAttempts: 3, baseDelaySeconds: 0.25, maxDelaySeconds: 10, attemptTimeout: .seconds(90)))
-    #expect(settings.templates.planner == "Plan {task} in at most {maxSubtasks} parts; {{literal}}")
-    #expect(settings.templates.worker == "Do {subtask}.")
-    #expect(settings.templates.synthesizer == nil)
+  /// The engine configuration a file describes, merged with an environment whose key makes OpenAI the
+  /// default provider (so the local model's short limits stay out of the way).
+  static func engine(_ json: String) throws(ConfigurationError) -> EngineConfiguration {
+    try ProviderConfiguration(file: parse(json), environment: ["OPENAI_API_KEY": "sk-test"]).engine
   }
+
+  // MARK: Reading
 
   @Test func aFileWithoutTheSectionHasNone() throws {
     #expect(try Self.parse(#"{"roles":{"worker":"openai:gpt-4o"}}"#).orchestration == nil)
-    #expect(try Self.parse(#"{"orchestration":{}}"#).orchestration == OrchestrationSettings())
+    #expect(try Self.engine(#"{"orchestration":{}}"#) == EngineConfiguration())
   }
 
   @Test func aNullAttemptTimeoutTurnsTheLimitOff() throws {
-    let settings = try #require(try Self.parse(#"{"orchestration":{"retry":{"attemptTimeoutSeconds":null}}}"#).orchestration)
-    #expect(settings.retry.attemptTimeout == .unlimited)
-    let configuration = try ProviderConfiguration(file: Self.parse(#"{"orchestration":{"retry":{"attemptTimeoutSeconds":null}}}"#), environment: [:])
-    #expect(EngineConfiguration(configuration: configuration).retry.attemptTimeoutSeconds == nil)
+    let engine = try Self.engine(#"{"orchestration":{"retry":{"attemptTimeoutSeconds":null}}}"#)
+    #expect(engine.retry.attemptTimeoutSeconds == nil)
+  }
+
+  @Test func theTopLevelSectionsReachTheEngine() throws {
+    let engine = try Self.engine(
+      #"""
+      {"roles": {"worker": "openai:gpt-4o-mini"},
+       "rateLimits": {"openai": {"requestsPerMinute": 500}},
+       "prices": {"local:smollm2-135m": {"inputPerMTok": 0, "outputPerMTok": 0}},
+       "orchestration": {"concurrency": 16, "roles": {"worker": {"fallbacks": ["groq:llama-3.1-8b-instant"]}},
+                         "retry": {"maxAttempts": 3, "attemptTimeoutSeconds": null}}}
+      """#)
+    let defaults = EngineConfiguration()
+    #expect(
+      engine.worker
+        == RoleConfiguration(
+          model: "openai:gpt-4o-mini", fallbacks: ["groq:llama-3.1-8b-instant"], maxTokens: defaults.worker.maxTokens))
+    #expect(engine.concurrency == 16)
+    #expect(engine.rateLimits == ["openai": RateLimit(requestsPerMinute: 500)])
+    // Configured prices are added to the built-in table, not put in its place.
+    #expect(engine.prices["local:smollm2-135m"] == ModelPrice(inputPerMTok: 0, outputPerMTok: 0))
+    #expect(engine.prices["gpt-4o"] == ModelPrice.defaults["gpt-4o"])
+    #expect(engine.retry == RetryPolicy(maxAttempts: 3, attemptTimeoutSeconds: nil))
+    #expect(engine.planner == defaults.planner)
+  }
+
+  @Test func onlyABaseTheFileSetsBoundsTheMaximumDelay() throws {
+    // Below the default base of 0.5 s: every wait is just shorter.
+    #expect(try Self.engine(#"{"orchestration":{"retry":{"maxDelaySeconds":0.25}}}"#).retry.maxDelaySeconds == 0.25)
   }
 
   @Test(arguments: [
@@ -109,8 +115,8 @@ struct ConfigOrchestrationTests {
   ])
   func errorsNameTheFileTheKeyPathAndTheProblem(json: String, message: String) {
     do {
-      _ = try Self.parse(json)
-      Issue.record("parsing should fail: \(json)")
+      _ = try Self.engine(json)
+      Issue.record("reading should fail: \(json)")
     } catch {
       #expect(error.description == message)
     }
@@ -135,8 +141,7 @@ struct ConfigOrchestrationTests {
       {"providers": {"vllm": {"kind": "openai", "baseURL": "http://10.0.0.5:8000/v1"}},
        "orchestration": {"roles": {"worker": {"fallbacks": ["vllm:qwen"]}}}}
       """#
-    let configuration = try ProviderConfiguration(file: Self.parse(json), environment: [:])
-    #expect(configuration.orchestration.roles["worker"]?.fallbacks == [ModelReference(provider: "vllm", model: "qwen")])
+    #expect(try Self.engine(json).worker.fallbacks == ["vllm:qwen"])
   }
 
   /// The JSON examples in `docs/configuration.md` (a bare `"orchestration": {...}` fragment is wrapped in braces).
@@ -158,26 +163,23 @@ struct ConfigOrchestrationTests {
 
   @Test func withoutAFileTheEngineKeepsItsDefaults() throws {
     let configuration = try ProviderConfiguration(file: nil, environment: ["OPENAI_API_KEY": "sk-test"])
-    #expect(configuration.orchestration == OrchestrationSettings())
-    #expect(EngineConfiguration(configuration: configuration) == EngineConfiguration())
+    #expect(configuration.engine == EngineConfiguration())
   }
 
   @Test func theLocalModelGetsShortAnswersUnlessTheFileSaysOtherwise() throws {
     let local = try ProviderConfiguration(file: nil, environment: [:])
-    let shortened = EngineConfiguration(configuration: local)
+    let shortened = local.engine
     #expect(shortened.worker.maxTokens == 320)
     #expect(shortened.synthesizer.maxTokens == 480)
 
     let file = try Self.parse(#"{"orchestration":{"roles":{"worker":{"maxTokens":2000}}}}"#)
-    let explicit = EngineConfiguration(configuration: try ProviderConfiguration(file: file, environment: [:]))
+    let explicit = try ProviderConfiguration(file: file, environment: [:]).engine
     #expect(explicit.worker.maxTokens == 2000)
     #expect(explicit.synthesizer.maxTokens == 480)
   }
 
   @Test func theFileOverridesOnlyWhatItSets() throws {
-    let configuration = try ProviderConfiguration(
-      file: Self.parse(Self.example), environment: ["OPENAI_API_KEY": "sk-test"])
-    let engine = EngineConfiguration(configuration: configuration, stateDirectory: "/tmp/state")
+    let engine = try Self.engine(Self.example)
     let defaults = EngineConfiguration()
 
     #expect(engine.concurrency == 3)
@@ -200,12 +202,11 @@ struct ConfigOrchestrationTests {
     #expect(engine.templates.worker == "Do {subtask}.")
     #expect(engine.templates.synthesizer == nil)
     #expect(engine.prices == defaults.prices)
-    #expect(engine.stateDirectory == "/tmp/state")
+    #expect(engine.stateDirectory == nil)  // the command line's to set
   }
 
   @Test func aPartialRetrySectionKeepsTheOtherDefaults() throws {
-    let file = try Self.parse(#"{"orchestration":{"retry":{"maxDelaySeconds":5}}}"#)
-    let engine = EngineConfiguration(configuration: try ProviderConfiguration(file: file, environment: [:]))
+    let engine = try Self.engine(#"{"orchestration":{"retry":{"maxDelaySeconds":5}}}"#)
     #expect(engine.retry == RetryPolicy(maxDelaySeconds: 5))
   }
 
@@ -218,7 +219,7 @@ struct ConfigOrchestrationTests {
                      "backup": {"kind": "openai", "baseURL": "http://127.0.0.1:9/v1"}},
        "orchestration": \(orchestration)}
       """
-    return EngineConfiguration(configuration: try ProviderConfiguration(file: parse(json), environment: [:]))
+    return try ProviderConfiguration(file: parse(json), environment: [:]).engine
   }
 
   @Test func aRunRetriesAndFallsBackAsTheFileSays() async throws {

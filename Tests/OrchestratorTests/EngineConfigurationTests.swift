@@ -5,31 +5,6 @@ import Testing
 @testable import Orchestrator
 
 @Suite struct EngineConfigurationTests {
-  @Test func decodesWithEveryFieldOptional() throws {
-    let empty = try JSONDecoder().decode(EngineConfiguration.self, from: Data("{}".utf8))
-    #expect(empty == EngineConfiguration())
-
-    let json = #"""
-      {"worker": {"model": "openai:gpt-4o-mini", "fallbacks": ["groq:llama-3.1-8b-instant"]},
-       "workerModelsByType": {"code": "anthropic:claude-sonnet-4-5"},
-       "concurrency": 16, "rateLimits": {"openai": {"requestsPerMinute": 500}},
-       "prices": {"local:smollm2-135m": {"inputPerMTok": 0, "outputPerMTok": 0}},
-       "retry": {"maxAttempts": 3, "attemptTimeoutSeconds": null}, "stateDirectory": "/tmp/baton"}
-      """#
-    let configuration = try JSONDecoder().decode(EngineConfiguration.self, from: Data(json.utf8))
-    #expect(configuration.worker.model == "openai:gpt-4o-mini")
-    #expect(configuration.worker.maxTokens == nil)
-    #expect(configuration.concurrency == 16)
-    #expect(configuration.rateLimits["openai"]?.requestsPerMinute == 500)
-    // Configured prices are added to the built-in table, not put in its place.
-    #expect(configuration.prices["local:smollm2-135m"] == ModelPrice(inputPerMTok: 0, outputPerMTok: 0))
-    #expect(configuration.prices["gpt-4o"] == ModelPrice.defaults["gpt-4o"])
-    #expect(configuration.retry.maxAttempts == 3)
-    #expect(configuration.retry.baseDelaySeconds == 0.5)
-    #expect(configuration.retry.attemptTimeoutSeconds == nil)
-    #expect(configuration.planner == EngineConfiguration().planner)
-  }
-
   @Test func modelChoiceGoesFromRequestToTypeToRoleToDefault() {
     var configuration = EngineConfiguration()
     configuration.worker = RoleConfiguration(model: "p:role", fallbacks: ["p:backup", "p:role"])

@@ -54,7 +54,7 @@ struct TemplateTests {
     let report = try await engine.run(
       RunRequest(
         task: "Explain tea", context: ["audience": "beginners", "limits": ["words": 100]],
-        templates: PromptTemplates(worker: "Task: {task}\nFor: {audience}\nWords: {limits.words}\nPart: {subtask}")))
+        templates: PerRole(worker: "Task: {task}\nFor: {audience}\nWords: {limits.words}\nPart: {subtask}")))
     #expect(report.status == .completed)
 
     let worker = try #require(provider.calls.first { Role.of($0.request) == .worker }).prompt
@@ -75,7 +75,7 @@ struct TemplateTests {
     let error = await #expect(throws: EngineError.self) {
       _ = try await engine.run(
         RunRequest(
-          task: "t", context: ["tone": "dry"], templates: PromptTemplates(synthesizer: "Be {tone} and {length}.")))
+          task: "t", context: ["tone": "dry"], templates: PerRole(synthesizer: "Be {tone} and {length}.")))
     }
     #expect(error?.kind == .templateVariableMissing)
     #expect(error?.data?["variable"] == "length")
@@ -91,10 +91,10 @@ struct TemplateTests {
       }
     }
     let engine = makeEngine([provider]) {
-      $0.templates = PromptTemplates(worker: "CONFIGURED {subtaskId}", synthesizer: "CONFIGURED SYNTHESIS {results}")
+      $0.templates = PerRole(worker: "CONFIGURED {subtaskId}", synthesizer: "CONFIGURED SYNTHESIS {results}")
     }
     _ = try await engine.run(
-      RunRequest(task: "t", templates: PromptTemplates(synthesizer: "REQUEST SYNTHESIS {results}")))
+      RunRequest(task: "t", templates: PerRole(synthesizer: "REQUEST SYNTHESIS {results}")))
     let prompts = provider.calls.map { $0.request.messages[0].content }
     #expect(prompts[1] == "CONFIGURED s1")
     #expect(prompts[2].hasPrefix("REQUEST SYNTHESIS <input name=\"s1: Only part\">"))
@@ -104,7 +104,7 @@ struct TemplateTests {
     let provider = FakeProvider { request, _ in
       Role.of(request) == .planner ? .text(planJSON([("s1", "Only part", [])])) : .text("done")
     }
-    let engine = makeEngine([provider]) { $0.templates = PromptTemplates(worker: "For {audience}: {subtask}") }
+    let engine = makeEngine([provider]) { $0.templates = PerRole(worker: "For {audience}: {subtask}") }
     // Planning does not render the worker template, so it does not need {audience}.
     let plan = try await engine.plan(PlanRequest(task: "t"))
     let error = await #expect(throws: EngineError.self) {

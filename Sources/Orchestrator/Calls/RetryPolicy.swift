@@ -1,7 +1,7 @@
 import Foundation
 
 /// How failed calls are retried: exponential backoff with full jitter, never sooner than the provider asked.
-public struct RetryPolicy: Codable, Sendable, Equatable {
+public struct RetryPolicy: Sendable, Equatable {
   /// Attempts per model, the first included; then the role's fallback models get as many each.
   public var maxAttempts: Int
   /// The backoff ceiling for the first retry; it doubles per retry up to `maxDelaySeconds`.
@@ -32,17 +32,5 @@ public struct RetryPolicy: Codable, Sendable, Equatable {
     let ceiling = min(maxDelaySeconds, baseDelaySeconds * pow(2, exponent))
     let jittered = ceiling * min(max(unit, 0), 1)
     return max(jittered, retryAfter ?? 0)
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    let defaults = RetryPolicy()
-    maxAttempts = try container.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? defaults.maxAttempts
-    baseDelaySeconds =
-      try container.decodeIfPresent(Double.self, forKey: .baseDelaySeconds) ?? defaults.baseDelaySeconds
-    maxDelaySeconds = try container.decodeIfPresent(Double.self, forKey: .maxDelaySeconds) ?? defaults.maxDelaySeconds
-    attemptTimeoutSeconds =
-      container.contains(.attemptTimeoutSeconds)
-      ? try container.decodeIfPresent(Double.self, forKey: .attemptTimeoutSeconds) : defaults.attemptTimeoutSeconds
   }
 }

@@ -68,5 +68,5 @@ enum BuiltInPrompts {
     Use only the information in the results. Write the answer for the person who asked.
     """
 
-  static var all: PromptTemplates { PromptTemplates(planner: planner, worker: worker, synthesizer: synthesizer) }
+  static var all: PerRole<String> { PerRole(planner: planner, worker: worker, synthesizer: synthesizer) }
 }

@@ -29,7 +29,7 @@ struct PromptBuilder: Sendable {
   /// Throws `.templateSyntax` or `.templateVariableMissing` for the first problem found in the templates of the
   /// `roles` about to be used (a `plan` call need not satisfy the worker template's variables).
   init(
-    templates: PromptTemplates, task: String, context: [String: JSONValue]?, instructions: String?,
+    templates: PerRole<String>, task: String, context: [String: JSONValue]?, instructions: String?,
     roles: Set<ModelRole> = [.planner, .worker, .synthesizer]
   ) throws {
     let resolved = templates.overriding(BuiltInPrompts.all)

@@ -73,7 +73,7 @@ public actor Engine {
     events: @escaping @Sendable (RunEvent) -> Void = { _ in }
   ) async throws -> RunHandle {
     try Self.validate(request)
-    let templates = (request.templates ?? PromptTemplates()).overriding(configuration.templates)
+    let templates = (request.templates ?? PerRole()).overriding(configuration.templates)
     let builder = try PromptBuilder(
       templates: templates, task: request.task, context: request.context, instructions: request.instructions,
       roles: request.subtasks == nil ? [.planner, .worker, .synthesizer] : [.worker, .synthesizer])
@@ -174,7 +174,7 @@ public actor Engine {
     let (minimum, maximum) = try Self.subtaskBounds(
       min: request.minSubtasks, max: request.maxSubtasks, default: configuration.maxSubtasks)
     let builder = try PromptBuilder(
-      templates: PromptTemplates(planner: request.template).overriding(configuration.templates), task: request.task,
+      templates: PerRole(planner: request.template).overriding(configuration.templates), task: request.task,
       context: request.context, instructions: request.instructions, roles: [.planner])
     let schema = try PlanningStep.schema(
       minSubtasks: minimum, maxSubtasks: maximum, subtaskSchema: request.subtaskSchema, configuration: configuration)
@@ -233,7 +233,7 @@ public actor Engine {
     }
 
     let builder = try PromptBuilder(
-      templates: PromptTemplates(worker: request.template).overriding(configuration.templates), task: state.task,
+      templates: PerRole(worker: request.template).overriding(configuration.templates), task: state.task,
       context: request.context ?? state.context, instructions: request.instructions ?? state.instructions,
       roles: [.worker])
     return try await Self.unwrapping {
@@ -262,7 +262,7 @@ public actor Engine {
       (state, inputs) = (RunState(runId: nil, task: givenTask, startedAtClock: services.clock.now), results)
     }
     let builder = try PromptBuilder(
-      templates: PromptTemplates(synthesizer: request.template).overriding(configuration.templates), task: state.task,
+      templates: PerRole(synthesizer: request.template).overriding(configuration.templates), task: state.task,
       context: request.context ?? state.context, instructions: request.instructions ?? state.instructions,
       roles: [.synthesizer])
     let step = SynthesisStep(services: services, state: state)

@@ -2,7 +2,7 @@ import Foundation
 import LLM
 
 /// How one role calls its model.
-public struct RoleConfiguration: Codable, Sendable, Equatable {
+public struct RoleConfiguration: Sendable, Equatable {
   /// `provider:model`; nil uses the resolver's default model.
   public var model: String?
   /// Tried in order after the model exhausts its attempts, or at once on an error retrying cannot fix
@@ -19,19 +19,11 @@ public struct RoleConfiguration: Codable, Sendable, Equatable {
     self.maxTokens = maxTokens
     self.temperature = temperature
   }
-
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    model = try container.decodeIfPresent(String.self, forKey: .model)
-    fallbacks = try container.decodeIfPresent([String].self, forKey: .fallbacks) ?? []
-    maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
-    temperature = try container.decodeIfPresent(Double.self, forKey: .temperature)
-  }
 }
 
-/// Everything the engine needs besides providers, clock and randomness. Decodes from JSON with every field
-/// optional (missing fields keep the defaults; `prices` entries are added to the built-in table).
-public struct EngineConfiguration: Codable, Sendable, Equatable {
+/// Everything the engine needs besides providers, clock and randomness. The defaults are the engine's own;
+/// the Configuration target reads `baton.json` over them (docs/configuration.md).
+public struct EngineConfiguration: Sendable, Equatable {
   public var planner: RoleConfiguration
   public var worker: RoleConfiguration
   public var synthesizer: RoleConfiguration
@@ -49,7 +41,16 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
   /// USD per million tokens by model id or `provider:model`.
   public var prices: [String: ModelPrice]
   public var retry: RetryPolicy
-  public var templates: PromptTemplates
+  /// Templates overriding the built-in prompts; a role left nil keeps the built-in. Variables each can use
+  /// besides the keys of a request's `context` (dotted paths reach into objects):
+  /// - planner: `{task}`, `{context}`, `{instructions}`, `{minSubtasks}`, `{maxSubtasks}`, `{example}`
+  /// - worker: `{task}`, `{context}`, `{instructions}`, `{subtask}`, `{subtaskId}`, `{subtaskName}`,
+  ///   `{subtaskDescription}`, `{params}`, `{dependencies}`
+  /// - synthesizer: `{task}`, `{context}`, `{instructions}`, `{results}`, `{missing}`, `{format}`, `{style}`
+  ///
+  /// Text from outside the engine's control (task, context values, subtask descriptions, outputs) is inserted
+  /// delimited as `<input name="…">…</input>`.
+  public var templates: PerRole<String>
   /// Where run journals go (`<stateDirectory>/runs/<runId>.jsonl`); nil keeps no journal.
   public var stateDirectory: String?
   /// Finished runs kept in memory for `runs/get`; older ones are read back from their journals.
@@ -62,7 +63,7 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     router: RoleConfiguration = RoleConfiguration(maxTokens: 64, temperature: 0),
     workerModelsByType: [String: String] = [:], concurrency: Int = 8, maxSubtasks: Int = 8, repairAttempts: Int = 2,
     rateLimits: [String: RateLimit] = [:], prices: [String: ModelPrice] = ModelPrice.defaults,
-    retry: RetryPolicy = RetryPolicy(), templates: PromptTemplates = PromptTemplates(), stateDirectory: String? = nil,
+    retry: RetryPolicy = RetryPolicy(), templates: PerRole<String> = PerRole(), stateDirectory: String? = nil,
     retainedRuns: Int = 100
   ) {
     self.planner = planner
@@ -81,41 +82,29 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     self.retainedRuns = retainedRuns
   }
 
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    let defaults = EngineConfiguration()
-    func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
-      try container.decodeIfPresent(T.self, forKey: key) ?? fallback
+  package subscript(role: ModelRole) -> RoleConfiguration {
+    get {
+      switch role {
+      case .planner: return planner
+      case .worker: return worker
+      case .synthesizer: return synthesizer
+      case .router: return router
+      }
     }
-    planner = try value(.planner, defaults.planner)
-    worker = try value(.worker, defaults.worker)
-    synthesizer = try value(.synthesizer, defaults.synthesizer)
-    router = try value(.router, defaults.router)
-    workerModelsByType = try value(.workerModelsByType, defaults.workerModelsByType)
-    concurrency = try value(.concurrency, defaults.concurrency)
-    maxSubtasks = try value(.maxSubtasks, defaults.maxSubtasks)
-    repairAttempts = try value(.repairAttempts, defaults.repairAttempts)
-    rateLimits = try value(.rateLimits, defaults.rateLimits)
-    prices = defaults.prices.merging(try value(.prices, [:])) { _, configured in configured }
-    retry = try value(.retry, defaults.retry)
-    templates = try value(.templates, defaults.templates)
-    stateDirectory = try container.decodeIfPresent(String.self, forKey: .stateDirectory)
-    retainedRuns = try value(.retainedRuns, defaults.retainedRuns)
-  }
-
-  package func role(_ role: ModelRole) -> RoleConfiguration {
-    switch role {
-    case .planner: return planner
-    case .worker: return worker
-    case .synthesizer: return synthesizer
-    case .router: return router
+    set {
+      switch role {
+      case .planner: planner = newValue
+      case .worker: worker = newValue
+      case .synthesizer: synthesizer = newValue
+      case .router: router = newValue
+      }
     }
   }
 
   /// Candidate models for a call, most specific first: the request's choice, then the subtask type's,
   /// then the role's; its fallbacks follow. nil stands for the resolver's default.
   func candidates(for role: ModelRole, requested: String?, subtaskType: String? = nil) -> [String?] {
-    let settings = self.role(role)
+    let settings = self[role]
     let typed = role == .worker ? subtaskType.flatMap { workerModelsByType[$0] } : nil
     let primary: String? = requested ?? typed ?? settings.model
     var list: [String?] = [primary]

@@ -1,19 +1,6 @@
 import Foundation
 import JSON
 
-/// Model names (`provider:model`) for one run, overriding the configuration role by role.
-public struct RoleModels: Codable, Sendable, Equatable {
-  public var planner: String?
-  public var worker: String?
-  public var synthesizer: String?
-
-  public init(planner: String? = nil, worker: String? = nil, synthesizer: String? = nil) {
-    self.planner = planner
-    self.worker = worker
-    self.synthesizer = synthesizer
-  }
-}
-
 /// Caps on what one run may spend, checked before every call.
 public struct Budget: Codable, Sendable, Equatable {
   public var maxTokens: Int?
@@ -33,7 +20,8 @@ public struct RunRequest: Codable, Sendable, Equatable {
   public var instructions: String?
   /// Worker calls in flight at once (default: the configuration's `concurrency`).
   public var concurrency: Int?
-  public var models: RoleModels?
+  /// Model names (`provider:model`) for this run, overriding the configuration role by role.
+  public var models: PerRole<String>?
   public var budget: Budget?
   /// Ask the `PlanApprover` before spending anything on workers.
   public var approvePlan: Bool
@@ -52,13 +40,15 @@ public struct RunRequest: Codable, Sendable, Equatable {
   public var deadlineSeconds: Double?
   /// Send worker and synthesizer text as `subtaskDelta` / `synthesisDelta` events while it is generated.
   public var stream: Bool
-  public var templates: PromptTemplates?
+  /// Prompt templates for this run, each one set replacing the configuration's (see
+  /// `EngineConfiguration.templates`).
+  public var templates: PerRole<String>?
 
   public init(
     task: String, context: [String: JSONValue]? = nil, instructions: String? = nil, concurrency: Int? = nil,
-    models: RoleModels? = nil, budget: Budget? = nil, approvePlan: Bool = false, format: String? = nil,
+    models: PerRole<String>? = nil, budget: Budget? = nil, approvePlan: Bool = false, format: String? = nil,
     style: String? = nil, maxSubtasks: Int? = nil, minSubtasks: Int? = nil, subtaskSchema: JSONValue? = nil,
-    subtasks: [Subtask]? = nil, deadlineSeconds: Double? = nil, stream: Bool = false, templates: PromptTemplates? = nil
+    subtasks: [Subtask]? = nil, deadlineSeconds: Double? = nil, stream: Bool = false, templates: PerRole<String>? = nil
   ) {
     self.task = task
     self.context = context
@@ -84,7 +74,7 @@ public struct RunRequest: Codable, Sendable, Equatable {
     context = try container.decodeIfPresent([String: JSONValue].self, forKey: .context)
     instructions = try container.decodeIfPresent(String.self, forKey: .instructions)
     concurrency = try container.decodeIfPresent(Int.self, forKey: .concurrency)
-    models = try container.decodeIfPresent(RoleModels.self, forKey: .models)
+    models = try container.decodeIfPresent(PerRole<String>.self, forKey: .models)
     budget = try container.decodeIfPresent(Budget.self, forKey: .budget)
     approvePlan = try container.decodeIfPresent(Bool.self, forKey: .approvePlan) ?? false
     format = try container.decodeIfPresent(String.self, forKey: .format)
@@ -95,6 +85,6 @@ public struct RunRequest: Codable, Sendable, Equatable {
     subtasks = try container.decodeIfPresent([Subtask].self, forKey: .subtasks)
     deadlineSeconds = try container.decodeIfPresent(Double.self, forKey: .deadlineSeconds)
     stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
-    templates = try container.decodeIfPresent(PromptTemplates.self, forKey: .templates)
+    templates = try container.decodeIfPresent(PerRole<String>.self, forKey: .templates)
   }
 }
