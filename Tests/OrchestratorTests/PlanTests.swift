@@ -174,6 +174,33 @@ struct PlanTests {
     #expect(unknown?.kind == .notFound)
   }
 
+  /// A run's plan and its results are one record: a subtask retried with `runSubtask` after the run
+  /// ended is what `synthesize` by the run's `planId` then sees, and the run's own report stays as it ended.
+  @Test func aRunsPlanTakesRetriesThatSynthesizeThenSees() async throws {
+    let s2Calls = Counter()
+    let provider = FakeProvider { request, _ in
+      switch Role.of(request) {
+      case .planner: return .text(planJSON([("s1", "Facts", []), ("s2", "Story", [])]))
+      case .synthesizer: return .text("merged")
+      default:
+        guard subtaskId(of: request) == "s2" else { return .text("out s1") }
+        return s2Calls.next() == 1 ? .failure(ProviderError(.badRequest, "refused")) : .text("out s2")
+      }
+    }
+    let engine = makeEngine([provider])
+    let report = try await engine.run(RunRequest(task: "t"))
+    #expect(report.results.map(\.status) == [.completed, .failed])
+    let planId = try #require(report.plan?.planId)
+
+    let retried = try await engine.runSubtask(SubtaskRequest(planId: planId, subtaskId: "s2"))
+    #expect(retried.output == "out s2")
+    let synthesis = try await engine.synthesize(SynthesisRequest(planId: planId))
+    #expect(synthesis.missing.isEmpty)
+    #expect(synthesis.finishReason == .stop)
+    #expect(provider.calls.last?.prompt.contains("out s2") == true)
+    #expect(try await engine.report(runId: report.runId) == report)
+  }
+
   @Test func structuredWorkerOutputIsValidatedAndRepaired() async throws {
     let provider = FakeProvider(script: [.text("{\"score\": \"high\"}"), .text("{\"score\": 7}")])
     let engine = makeEngine([provider])
