@@ -412,6 +412,8 @@ export interface Synthesis {
   durationMs: number;
   /** Subtasks the synthesizer was told had no result. */
   missing: string[];
+  /** length means the answer hit the token limit and is incomplete. */
+  finishReason?: FinishReason;
   [key: string]: unknown;
 }
 
@@ -485,7 +487,7 @@ export interface SubtaskOutcome {
   [key: string]: unknown;
 }
 
-/** One planner or synthesizer call. */
+/** One planner or synthesizer call: the statistics every call result carries (Swift CallStatistics). */
 export interface CallSummary {
   model: string;
   usage: Usage;

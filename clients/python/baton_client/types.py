@@ -413,6 +413,7 @@ class Synthesis:
     attempts: int = 0
     duration_ms: float = 0.0
     missing: List[str] = field(default_factory=list)
+    finish_reason: Optional[str] = None
     raw: JSON = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -426,6 +427,7 @@ class Synthesis:
             attempts=_int(d.get("attempts")) or 0,
             duration_ms=_float(d.get("durationMs")) or 0.0,
             missing=[x for x in _list(d.get("missing")) if isinstance(x, str)],
+            finish_reason=_str(d.get("finishReason")),
             raw=d,
         )
 
@@ -440,6 +442,8 @@ class Synthesis:
         out["attempts"] = self.attempts
         out["durationMs"] = self.duration_ms
         out["missing"] = self.missing
+        if self.finish_reason is not None:
+            out["finishReason"] = self.finish_reason
         return out
 
 
@@ -499,7 +503,7 @@ class SubtaskOutcome(SubtaskOutcomeMixin):
 
 @dataclass
 class CallSummary:
-    """One planner or synthesizer call."""
+    """One planner or synthesizer call: the statistics every call result carries (Swift CallStatistics)."""
 
     model: str = ""
     usage: "Usage" = field(default_factory=lambda: Usage())
