@@ -52,30 +52,6 @@ struct JournalTests {
     #expect((attributes[.posixPermissions] as? Int) == 0o600)
   }
 
-  @Test func fastStepLinesDecodeLikeCodableOnes() throws {
-    let step = JournalStep(
-      role: .worker, subtaskId: "s1", status: .failed, system: "sys \"quoted\"",
-      messages: [.user("line1\nline2\t\u{1}\\ é 🚀 </input>"), .assistant("ok")], output: nil,
-      json: ["b": [1, 2.5, nil], "a": "x"],
-      statistics: CallStatistics(
-        model: "p:m", usage: Usage(inputTokens: 3, outputTokens: 4), costUSD: 0.000125, attempts: 2,
-        durationMs: 12.75, finishReason: .length),
-      error: "HTTP 500")
-    let record = JournalRecord.step(step)
-    let fast = try #require(record.fastLine())
-    let decoded = try JSONDecoder().decode(JournalRecord.self, from: Data(fast))
-    let viaCodable = try JSONDecoder().decode(JournalRecord.self, from: try JSONEncoder().encode(record))
-    #expect(decoded.kind == .step)
-    #expect(decoded.at == record.at)
-    let canonical = JSONEncoder()
-    canonical.outputFormatting = .sortedKeys
-    #expect(try canonical.encode(decoded.step) == (try canonical.encode(viaCodable.step)))
-    #expect(decoded.step?.messages[0].content == step.messages[0].content)
-    #expect(decoded.step?.json == step.json)
-    // Records other than steps take the general path.
-    #expect(JournalRecord(.end).fastLine() == nil)
-  }
-
   @Test func retriesAndSkipsAreJournaledAsEvents() async throws {
     let directory = Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
