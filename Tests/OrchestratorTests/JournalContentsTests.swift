@@ -246,5 +246,7 @@ struct JournalContentsTests {
     #expect(try JSONCoding.jsonValue(fast) == (try JSONCoding.jsonValue(general)))
     #expect(fast.step?.messages[0].content == step.messages[0].content)
     #expect(fast.step?.json == step.json)
+    // Records other than steps take the general path.
+    #expect(JournalRecord(.end).fastLine() == nil)
   }
 }
