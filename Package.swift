@@ -37,6 +37,7 @@ let package = Package(
       name: "ProviderTestSupport", dependencies: ["Providers", "HTTP", "LLM", "JSON", "Secrets"],
       path: "Tests/ProviderTestSupport"),
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+    .testTarget(name: "SecretsTests", dependencies: ["Secrets"]),
     .testTarget(name: "TransportTests", dependencies: ["Transport"]),
     .testTarget(name: "RPCTests", dependencies: ["RPC", "Transport", "JSON", "TestSupport"]),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),

@@ -8,23 +8,6 @@ import Testing
 @Suite struct ProviderRedactionTests {
   typealias F = ProviderFixtures
 
-  @Test func everyOccurrenceOfEverySecretIsRemoved() {
-    let redactor = SecretRedactor(secrets: ["sk-abc", "sk-abc-longer", ""])
-    #expect(
-      redactor.redact("bad key sk-abc-longer, also sk-abc and sk-abc")
-        == "bad key [REDACTED], also [REDACTED] and [REDACTED]")
-    #expect(redactor.redact("nothing secret") == "nothing secret")
-  }
-
-  @Test func secretsNeverPrint() {
-    let secret = Secret("sk-live-0123456789")
-    var dumped = ""
-    dump(secret, to: &dumped)
-    for text in [String(describing: secret), String(reflecting: secret), "\(secret)", dumped] {
-      #expect(!text.contains("sk-live"))
-    }
-  }
-
   @Test func settingsNeverPrintTheirKey() {
     let settings = F.settings(name: "openai", kind: .openAI, baseURL: "https://api.openai.com/v1", apiKey: "sk-live-0123456789")
     var dumped = ""
