@@ -67,9 +67,9 @@ public struct ConfigurationFile: Sendable, Equatable {
     let reader = ConfigurationReader(source: path)
     let root: JSONValue
     do {
-      root = try JSONDecoder().decode(JSONValue.self, from: data)
+      root = try JSONParser.parse(data, options: .foundationCompatible)
     } catch {
-      throw reader.error("", "not valid JSON (\(Self.describeSyntaxError(in: data)))")
+      throw reader.error("", "not valid JSON (\(Self.describe(error)))")
     }
     let members = try reader.object(root, at: "")
     try reader.checkKeys(members, allowed: topLevelKeys, at: "")
@@ -114,22 +114,18 @@ public struct ConfigurationFile: Sendable, Equatable {
     return file
   }
 
-  /// Where the syntax error is. `JSONDecoder` says only "not valid JSON"; `JSONSerialization` names
-  /// a character offset, turned here into a line and column.
-  private static func describeSyntaxError(in data: Data) -> String {
-    do {
-      _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-      return "the data is not valid JSON"
-    } catch {
-      let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "the data is not valid JSON"
-      guard let range = detail.range(of: "around character "),
-        let offset = Int(detail[range.upperBound...].prefix { $0.isNumber })
-      else { return detail }
-      let before = data.prefix(offset)
-      let line = before.filter { $0 == 0x0A }.count + 1
-      let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-      let message = detail.components(separatedBy: " around character").first ?? detail
-      return "\(message) at line \(line), column \(column)"
+  /// Where the syntax error is, in the words earlier releases used (Foundation's): users and
+  /// docs/configuration.md know them. The end of the file has no line: the problem is what is missing.
+  private static func describe(_ error: JSONParseError) -> String {
+    let problem: String
+    switch error.kind {
+    case .unexpectedEnd: return "Unexpected end of file during JSON parse."
+    case .invalidValue: problem = "Invalid value"
+    case .invalidEscape: problem = "Invalid escape sequence"
+    case .controlCharacter: problem = "Unescaped control character"
+    case .numberOutOfRange: problem = "Number not representable"
+    case .tooDeep: problem = "Too many nested arrays or dictionaries"
     }
+    return "\(problem) at line \(error.line), column \(error.column)"
   }
 }

@@ -1,14 +1,7 @@
 import Foundation
 
-/// Why bytes are not JSON; `offset` is where the problem was found.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var message: String
-  public var offset: Int
-
-  public var description: String { "\(message) at byte \(offset)" }
-}
-
-/// A strict RFC 8259 parser from UTF-8 bytes to `JSONValue`.
+/// A strict RFC 8259 parser from UTF-8 bytes to `JSONValue`: the program's one JSON parser (the wire,
+/// configuration files, model answers, provider bodies; `Options` holds the few leniencies the latter need).
 ///
 /// Hand-written because it sits on the hot path of every message: measured here it is about 10x
 /// faster than `JSONDecoder` into an enum, and it keeps integers exact. Nesting is bounded so hostile
@@ -17,6 +10,9 @@ public struct JSONParser {
   public static let maxDepth = 512
 
   private let bytes: UnsafeBufferPointer<UInt8>
+  private let options: Options
+  /// `options.contains(.trailingCommas)`, read once: it is tested after every comma.
+  private let allowsTrailingCommas: Bool
   private var index = 0
   private var depth = 0
   /// Set by `parseMessage`: the raw text of each message's `"id"` is kept, keyed by the message's position.
@@ -25,26 +21,30 @@ public struct JSONParser {
   private var topLevelIsArray = false
   private var rawIDs: [Int: [UInt8]] = [:]
 
-  private init(bytes: UnsafeBufferPointer<UInt8>) {
+  private init(bytes: UnsafeBufferPointer<UInt8>, options: Options = []) {
     self.bytes = bytes
+    self.options = options
+    self.allowsTrailingCommas = options.contains(.trailingCommas)
   }
 
   /// Parses exactly one JSON text (surrounding white space allowed).
-  public static func parse<Bytes: ContiguousBytes>(_ data: Bytes) throws(JSONParseError) -> JSONValue {
+  public static func parse<Bytes: ContiguousBytes>(
+    _ data: Bytes, options: Options = []
+  ) throws(JSONParseError) -> JSONValue {
     let outcome: Result<JSONValue, JSONParseError> = data.withUnsafeBytes { raw in
-      var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
-      do throws(JSONParseError) {
+      var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self), options: options)
+      do throws(Failure) {
         let value = try parser.parseDocument()
         return .success(value)
       } catch {
-        return .failure(error)
+        return .failure(error.error(in: parser.bytes))
       }
     }
     return try outcome.get()
   }
 
-  public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-    try parse(Array(text.utf8))
+  public static func parse(_ text: String, options: Options = []) throws(JSONParseError) -> JSONValue {
+    try parse(Array(text.utf8), options: options)
   }
 
   /// Parses a JSON-RPC frame and also returns the raw JSON text of its `"id"` (of each element's, for a
@@ -56,17 +56,20 @@ public struct JSONParser {
     let outcome: Result<(JSONValue, [Int: [UInt8]]), JSONParseError> = data.withUnsafeBytes { raw in
       var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
       parser.capturesIDs = true
-      do throws(JSONParseError) {
+      do throws(Failure) {
         let value = try parser.parseDocument()
         return .success((value, parser.rawIDs))
       } catch {
-        return .failure(error)
+        return .failure(error.error(in: parser.bytes))
       }
     }
     return try outcome.get()
   }
 
-  private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+  private mutating func parseDocument() throws(Failure) -> JSONValue {
+    if options.contains(.byteOrderMark), bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+      index = 3
+    }
     skipWhitespace()
     let value = try parseValue()
     skipWhitespace()
@@ -74,8 +77,32 @@ public struct JSONParser {
     return value
   }
 
-  private func fail(_ message: String) -> JSONParseError {
-    JSONParseError(message: message, offset: index)
+  /// The error for a problem at the current byte; `kind` defaults to what running out of input, or not,
+  /// makes it. Out of line: errors are the cold path, and the parse loops stay small.
+  @inline(never)
+  private func fail(_ message: String, _ kind: JSONParseError.Kind? = nil) -> Failure {
+    Failure(message: message, offset: index, kind: kind ?? (index >= bytes.count ? .unexpectedEnd : .invalidValue))
+  }
+
+  /// What the parse loops throw: small, because every call in the descent carries room for it; the line and
+  /// column are added once, by `parse`.
+  private struct Failure: Error {
+    var message: String
+    var offset: Int
+    var kind: JSONParseError.Kind
+
+    func error(in bytes: UnsafeBufferPointer<UInt8>) -> JSONParseError {
+      let (line, column) = JSONParseError.position(of: offset, in: bytes)
+      return JSONParseError(kind: kind, message: message, offset: offset, line: line, column: column)
+    }
+  }
+
+  /// After a comma, where trailing commas are allowed: true (and past the bracket) when `close` follows.
+  private mutating func closesAfterComma(_ close: UInt8) -> Bool {
+    skipWhitespace()
+    guard index < bytes.count, bytes[index] == close else { return false }
+    index += 1
+    return true
   }
 
   private mutating func skipWhitespace() {
@@ -87,7 +114,7 @@ public struct JSONParser {
     }
   }
 
-  private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+  private mutating func parseValue() throws(Failure) -> JSONValue {
     guard index < bytes.count else { throw fail("unexpected end of input") }
     switch bytes[index] {
     case UInt8(ascii: "{"): return try parseObject()
@@ -101,7 +128,7 @@ public struct JSONParser {
     }
   }
 
-  private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+  private mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
     let count = literal.utf8CodeUnitCount
     guard index + count <= bytes.count else { throw fail("unexpected end of input") }
     let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
@@ -111,12 +138,12 @@ public struct JSONParser {
     index += count
   }
 
-  private mutating func enterContainer() throws(JSONParseError) {
+  private mutating func enterContainer() throws(Failure) {
     depth += 1
-    guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth) levels") }
+    guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth) levels", .tooDeep) }
   }
 
-  private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+  private mutating func parseObject() throws(Failure) -> JSONValue {
     try enterContainer()
     defer { depth -= 1 }
     index += 1
@@ -143,6 +170,7 @@ public struct JSONParser {
       guard index < bytes.count else { throw fail("unexpected end of input in object") }
       if bytes[index] == UInt8(ascii: ",") {
         index += 1
+        if allowsTrailingCommas, closesAfterComma(UInt8(ascii: "}")) { return .object(members) }
         continue
       }
       guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
@@ -151,7 +179,7 @@ public struct JSONParser {
     }
   }
 
-  private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+  private mutating func parseArray() throws(Failure) -> JSONValue {
     try enterContainer()
     defer { depth -= 1 }
     index += 1
@@ -170,6 +198,7 @@ public struct JSONParser {
       guard index < bytes.count else { throw fail("unexpected end of input in array") }
       if bytes[index] == UInt8(ascii: ",") {
         index += 1
+        if allowsTrailingCommas, closesAfterComma(UInt8(ascii: "]")) { return .array(elements) }
         continue
       }
       guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
@@ -178,7 +207,7 @@ public struct JSONParser {
     }
   }
 
-  private mutating func parseString() throws(JSONParseError) -> String {
+  private mutating func parseString() throws(Failure) -> String {
     index += 1
     let start = index
     // Fast path: no escapes.
@@ -190,7 +219,7 @@ public struct JSONParser {
         return text
       }
       if byte == UInt8(ascii: "\\") { break }
-      if byte < 0x20 { throw fail("control character in string") }
+      if byte < 0x20 { throw fail("control character in string", .controlCharacter) }
       index += 1
     }
     var scalars: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
@@ -217,10 +246,10 @@ public struct JSONParser {
         case UInt8(ascii: "u"):
           let scalar = try parseUnicodeEscape()
           scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
-        default: throw fail("invalid escape")
+        default: throw fail("invalid escape", .invalidEscape)
         }
       default:
-        if byte < 0x20 { throw fail("control character in string") }
+        if byte < 0x20 { throw fail("control character in string", .controlCharacter) }
         scalars.append(byte)
         index += 1
       }
@@ -228,8 +257,8 @@ public struct JSONParser {
     throw fail("unterminated string")
   }
 
-  private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
-    guard index + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+  private mutating func parseHex4() throws(Failure) -> UInt32 {
+    guard index + 4 <= bytes.count else { throw fail("truncated \\u escape", .unexpectedEnd) }
     var value: UInt32 = 0
     for _ in 0..<4 {
       let byte = bytes[index]
@@ -238,7 +267,7 @@ public struct JSONParser {
       case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
       case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
       case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-      default: throw fail("invalid hex digit in \\u escape")
+      default: throw fail("invalid hex digit in \\u escape", .invalidEscape)
       }
       value = value << 4 | digit
       index += 1
@@ -247,7 +276,7 @@ public struct JSONParser {
   }
 
   /// Decodes `\uXXXX`, joining surrogate pairs; a lone surrogate becomes U+FFFD.
-  private mutating func parseUnicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
+  private mutating func parseUnicodeEscape() throws(Failure) -> Unicode.Scalar {
     let first = try parseHex4()
     if (0xD800...0xDBFF).contains(first) {
       if index + 6 <= bytes.count && bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") {
@@ -265,7 +294,7 @@ public struct JSONParser {
     return Unicode.Scalar(first) ?? "\u{FFFD}"
   }
 
-  private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+  private mutating func parseNumber() throws(Failure) -> JSONValue {
     let start = index
     var isInteger = true
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -291,6 +320,13 @@ public struct JSONParser {
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     if isInteger, let integer = Int(text) { return .int(integer) }
     guard let double = Double(text) else { throw fail("invalid number") }
+    if options.contains(.foundationNumbers) {
+      if let integer = Int(exactly: double) { return .int(integer) }
+      if !double.isFinite {
+        index = start
+        throw fail("number \(text) is out of range", .numberOutOfRange)
+      }
+    }
     return .double(double)
   }
 

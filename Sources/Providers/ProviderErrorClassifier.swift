@@ -81,7 +81,9 @@ public struct ProviderErrorClassifier: Sendable {
         return ProviderError(.connection, Self.truncate("transfer failed: \(detail)"), provider: provider)
       }
     case let decodingError as DecodingError:
-      return malformed("unexpected response body: \(Self.describe(decodingError))")
+      return malformed("unexpected response body: \(DecodingErrorText.describe(decodingError, subject: "the body"))")
+    case is JSONParseError:
+      return malformed("unexpected response body: not valid JSON")
     default:
       return ProviderError(.connection, Self.truncate(String(describing: error)), provider: provider)
     }
@@ -171,7 +173,7 @@ public struct ProviderErrorClassifier: Sendable {
 
   private static func parseBody(_ data: Data) -> JSONValue? {
     guard !data.isEmpty else { return nil }
-    return try? JSONDecoder().decode(JSONValue.self, from: data)
+    return try? JSONParser.parse(data, options: .foundationCompatible)
   }
 
   private static func fallbackMessage(status: Int, body: Data) -> String {
@@ -180,19 +182,5 @@ public struct ProviderErrorClassifier: Sendable {
     if !text.isEmpty { return text }
     let reason = HTTPStatusPhrase.phrase(for: status)
     return reason.isEmpty ? "no error details" : reason
-  }
-
-  private static func describe(_ error: DecodingError) -> String {
-    func path(_ context: DecodingError.Context) -> String {
-      let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-      return keys.isEmpty ? "" : " at \(keys.hasPrefix(".") ? String(keys.dropFirst()) : keys)"
-    }
-    switch error {
-    case .typeMismatch(let type, let context): return "expected \(type)\(path(context))"
-    case .valueNotFound(let type, let context): return "missing \(type)\(path(context))"
-    case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)'\(path(context))"
-    case .dataCorrupted(let context): return "not valid JSON\(path(context))"
-    @unknown default: return "\(error)"
-    }
   }
 }

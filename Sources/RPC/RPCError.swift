@@ -55,46 +55,9 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     return .object(members)
   }
 
-  /// "invalid params: field 'a.b': expected string" — names the offending field.
+  /// "invalid params: field 'a.b': expected a string, got number" — names the offending field.
   public static func describe(_ error: DecodingError) -> String {
-    func path(_ codingPath: [any CodingKey]) -> String {
-      codingPath.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
-        .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-    }
-    switch error {
-    case .keyNotFound(let key, let context):
-      let parent = path(context.codingPath)
-      return "invalid params: missing field '\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)'"
-    case .typeMismatch(let type, let context):
-      let field = path(context.codingPath)
-      // `JSONValueDecoder` says what it expected and what it got; other decoders only name a Swift type.
-      let expected =
-        context.debugDescription.hasPrefix("expected ")
-        ? context.debugDescription : "expected \(Self.jsonTypeName(type))"
-      if field.isEmpty { return "invalid params: params must be \(expected.dropFirst("expected ".count))" }
-      return "invalid params: field '\(field)': \(expected)"
-    case .valueNotFound(let type, let context):
-      return "invalid params: field '\(path(context.codingPath))': expected \(Self.jsonTypeName(type)), got null"
-    case .dataCorrupted(let context):
-      let field = path(context.codingPath)
-      let detail = context.debugDescription
-      return field.isEmpty ? "invalid params: \(detail)" : "invalid params: field '\(field)': \(detail)"
-    @unknown default:
-      return "invalid params"
-    }
-  }
-
-  private static func jsonTypeName(_ type: Any.Type) -> String {
-    switch type {
-    case is String.Type: return "a string"
-    case is Int.Type, is Double.Type, is Float.Type, is Int64.Type, is UInt.Type: return "a number"
-    case is Bool.Type: return "a boolean"
-    default:
-      let name = String(describing: type)
-      if name.hasPrefix("Array") || name.hasPrefix("[") { return "an array" }
-      if name.hasPrefix("Dictionary") || name.contains(":") { return "an object" }
-      return "an object"
-    }
+    "invalid params: \(DecodingErrorText.describe(error, subject: "params"))"
   }
 }
 

@@ -117,16 +117,15 @@ struct ReportPageHTML {
   private func requestJSON() -> String? {
     guard var request = timeline.request else { return nil }
     request.task = ""
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(request), var object = try? JSONDecoder().decode(JSONValue.self, from: data),
-      case .object(var members) = object
-    else { return nil }
+    guard var object = try? JSONCoding.jsonValue(request), case .object(var members) = object else { return nil }
     members["task"] = nil
     if members["stream"] == .bool(false) { members["stream"] = nil }
     if members["approvePlan"] == .bool(false) { members["approvePlan"] = nil }
     guard !members.isEmpty else { return nil }
     object = .object(members)
+    // Pretty-printed for people: `JSONWriter` writes compact text only, and this page is not a hot path.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     guard let pretty = try? encoder.encode(object) else { return nil }
     return String(decoding: pretty, as: UTF8.self)
   }

@@ -1,29 +1,32 @@
 import Foundation
 import JSON
 
-/// JSON encoding and decoding shared by the adapters: sorted keys (stable request bodies, testable),
-/// unescaped slashes (URLs and paths in prompts stay readable), and the string form some APIs use for
-/// tool arguments.
+/// JSON encoding and decoding shared by the adapters, on the program's one writer and parser: sorted keys
+/// (stable request bodies, testable), unescaped slashes (URLs and paths in prompts stay readable), the
+/// number spellings the bodies have always had, and the string form some APIs use for tool arguments.
 enum ProviderJSON {
+  /// How request bodies are written: what `JSONEncoder` with sorted keys wrote, byte for byte.
+  static let writing: JSONWriter.Options = [.sortedKeys, .foundationFormatting]
+
+  /// A request body; NaN and infinities are refused, as `JSONEncoder` refused them.
   static func encode(_ value: JSONValue) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(value)
+    Data(try JSONWriter.checkedBytes(value, options: writing))
   }
 
   /// Compact JSON text of `value`, as OpenAI's `function.arguments` carries it.
   static func text(_ value: JSONValue) -> String {
-    guard let data = try? encode(value) else { return "null" }
-    return String(decoding: data, as: UTF8.self)
+    guard let bytes = try? JSONWriter.checkedBytes(value, options: writing) else { return "null" }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// A typed response body: parsed once, then decoded from the tree (no second parse in `JSONDecoder`).
   static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
-    try JSONDecoder().decode(type, from: data)
+    try JSONValueDecoder().decode(type, from: try JSONParser.parse(data, options: .foundationCompatible))
   }
 
   /// Parses JSON text, or nil when it is not JSON.
   static func value(parsing text: String) -> JSONValue? {
-    try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    try? JSONParser.parse(text, options: .foundationCompatible)
   }
 
   /// Tool arguments from the string form: parsed JSON; `{}` for an empty string (some servers send
