@@ -2,13 +2,6 @@ import Foundation
 
 /// Conversions between typed values and JSON bytes, tuned once for the whole protocol.
 public enum JSONCoding {
-  /// `JSONEncoder` escapes `/` unless told not to; protocol text should read naturally.
-  public static func encoder() -> JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    return encoder
-  }
-
   /// Encodes a typed value: to `JSONValue` (`JSONValueEncoder`), then bytes (`JSONWriter`).
   public static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
     JSONWriter.bytes(try JSONValueEncoder().encode(value))

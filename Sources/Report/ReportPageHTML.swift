@@ -123,11 +123,7 @@ struct ReportPageHTML {
     if members["approvePlan"] == .bool(false) { members["approvePlan"] = nil }
     guard !members.isEmpty else { return nil }
     object = .object(members)
-    // Pretty-printed for people: `JSONWriter` writes compact text only, and this page is not a hot path.
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    guard let pretty = try? encoder.encode(object) else { return nil }
-    return String(decoding: pretty, as: UTF8.self)
+    return JSONWriter.indented(object)
   }
 
   // MARK: timeline

@@ -84,9 +84,6 @@ enum RunCommand {
   }
 
   private static func json(_ report: RunReport) -> String {
-    let encoder = JSONCoding.encoder()
-    encoder.outputFormatting.insert(.prettyPrinted)
-    encoder.outputFormatting.insert(.sortedKeys)
-    return (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    (try? JSONCoding.jsonValue(report)).map { JSONWriter.indented($0) } ?? "{}"
   }
 }
