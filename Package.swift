@@ -17,14 +17,16 @@ let package = Package(
     .target(name: "JSON"),
     .target(name: "Secrets"),
     .target(name: "Transport"),
-    .target(name: "RPC", dependencies: ["Transport", "JSON", "Secrets"]),
+    .target(name: "Timeouts"),
+    .target(name: "RPC", dependencies: ["Transport", "JSON", "Secrets", "Timeouts"]),
     /// Non-variadic wrappers around libcurl, loaded with dlopen so no curl headers are needed.
     .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
     .target(name: "HTTP", dependencies: ["CCurl"]),
     .target(name: "LLM", dependencies: ["JSON"]),
     .target(name: "Providers", dependencies: ["LLM", "HTTP", "JSON", "Secrets"]),
-    .target(name: "Orchestrator", dependencies: ["LLM", "JSON", "Secrets"]),
-    .target(name: "Configuration", dependencies: ["Orchestrator", "Providers", "LLM", "HTTP", "JSON", "Secrets"]),
+    .target(name: "Orchestrator", dependencies: ["LLM", "JSON", "Secrets", "Timeouts"]),
+    .target(
+      name: "Configuration", dependencies: ["Orchestrator", "Providers", "LLM", "HTTP", "JSON", "Secrets", "Timeouts"]),
     .target(name: "Report", dependencies: ["Orchestrator", "LLM", "JSON", "Secrets"]),
     .target(name: "API", dependencies: ["RPC", "Orchestrator", "Configuration", "LLM", "JSON"]),
     .executableTarget(
@@ -39,6 +41,7 @@ let package = Package(
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "SecretsTests", dependencies: ["Secrets"]),
     .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+    .testTarget(name: "TimeoutsTests", dependencies: ["Timeouts"]),
     .testTarget(name: "RPCTests", dependencies: ["RPC", "Transport", "JSON", "TestSupport"]),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
     .testTarget(name: "ProvidersTests", dependencies: ["Providers", "HTTP", "LLM", "Secrets", "ProviderTestSupport"]),

@@ -3,6 +3,7 @@ import HTTP
 import LLM
 import Providers
 import Secrets
+import Timeouts
 
 /// Turns `provider:model` names into ready adapters, one per configured provider, built once.
 /// This is the engine's `ModelResolving`; errors are `ProviderError(.notConfigured)` and, like the
@@ -111,15 +112,10 @@ public struct ProviderRegistry: ModelResolving {
   private static func withDeadline(
     _ timeout: Duration, provider: String, _ operation: @escaping @Sendable () async throws -> [String]
   ) async throws -> [String] {
-    try await withThrowingTaskGroup(of: [String].self) { group in
-      group.addTask { try await operation() }
-      group.addTask {
-        try await Task.sleep(for: timeout)
-        throw ProviderError(.timeout, "the model list did not arrive within \(timeout)", provider: provider)
-      }
-      defer { group.cancelAll() }
-      guard let first = try await group.next() else { return [] }
-      return first
+    do {
+      return try await withTimeout(after: { try await Task.sleep(for: timeout) }, operation: operation)
+    } catch is TimedOut {
+      throw ProviderError(.timeout, "the model list did not arrive within \(timeout)", provider: provider)
     }
   }
 

@@ -4,6 +4,7 @@
 import Foundation
 import Synchronization
 import JSON
+import Timeouts
 import Transport
 
 /// One JSON-RPC 2.0 session over a `MessageChannel`: the read loop, the LSP lifecycle, in-flight
@@ -132,7 +133,16 @@ public final class Connection: Sendable {
     }
     for request in inFlight { request.cancelForShutdown() }
     for continuation in outgoing { continuation.resume(throwing: ClientRequestError.connectionClosed) }
-    let finishedInTime = await firstOf(waitForRunningTasks, orAfter: shutdownGrace)
+    let grace = shutdownGrace
+    let finishedInTime: Bool
+    do {
+      try await withTimeout(after: { try await Task.sleep(for: grace) }, onExpiry: .abandoning) { [self] in
+        await waitForRunningTasks()
+      }
+      finishedInTime = true
+    } catch {
+      finishedInTime = false
+    }
     if !finishedInTime {
       for request in inFlight where request.answersAlone && request.claimReply() {
         logger.warning("request \(request.id) did not stop within \(shutdownGrace) of shutdown")
@@ -148,29 +158,6 @@ public final class Connection: Sendable {
     }
     while let task = state.withLock({ $0.running.first?.value }) {
       await task.value
-    }
-  }
-
-  /// Runs `work`; true if it finished before `limit` elapsed (it is left running otherwise).
-  private func firstOf(_ work: @escaping @Sendable () async -> Void, orAfter limit: Duration) async -> Bool {
-    let decided = Mutex(false)
-    return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-      let finish: @Sendable (Bool) -> Void = { outcome in
-        let first = decided.withLock { done -> Bool in
-          defer { done = true }
-          return !done
-        }
-        if first { continuation.resume(returning: outcome) }
-      }
-      let timer = Task {
-        try? await Task.sleep(for: limit)
-        finish(false)
-      }
-      Task {
-        await work()
-        timer.cancel()
-        finish(true)
-      }
     }
   }
 
@@ -422,15 +409,19 @@ public final class Connection: Sendable {
       state.nextOutgoingID += 1
       return RequestID("s\(state.nextOutgoingID)")
     }
-    let timer: Task<Void, Never>? = timeout.map { timeout in
-      Task { [self] in
-        try? await Task.sleep(for: timeout)
-        guard !Task.isCancelled else { return }
-        failOutgoing(id, ClientRequestError.timedOut(method: method))
-      }
+    guard let timeout else { return try await awaitReply(id: id, method: method, params: params) }
+    // On expiry the request fails with its own error, and the wait below ends with it.
+    return try await withTimeout(
+      after: { try await Task.sleep(for: timeout) },
+      onExpiry: .notifying { [self] in failOutgoing(id, ClientRequestError.timedOut(method: method)) }
+    ) { [self] in
+      try await awaitReply(id: id, method: method, params: params)
     }
-    defer { timer?.cancel() }
-    return try await withTaskCancellationHandler {
+  }
+
+  /// Sends request `id` and waits for the client's reply; cancelling the wait tells the client.
+  private func awaitReply(id: RequestID, method: String, params: JSONValue?) async throws -> JSONValue {
+    try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSONValue, any Error>) in
         let closed = state.withLock { state -> Bool in
           guard !state.closed else { return true }

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LLM
+import Timeouts
 
 /// One run from plan to report. Executed in a task of its own so `Engine.cancel(runId:)` can stop it;
 /// never throws: every ending, cancellation included, produces a report, journaled like any other.
@@ -32,19 +33,12 @@ struct RunExecution: Sendable {
     state.begin(request)
     guard let seconds = request.deadlineSeconds else { return await flow(deadline: nil) }
     let deadline = state.startedAtClock + seconds
-    return await withTaskGroup(of: RunReport?.self) { group in
-      group.addTask { await flow(deadline: deadline) }
-      group.addTask {
-        do { try await services.clock.sleep(until: deadline) } catch { return nil }
-        state.stop(.deadline(seconds: seconds))
-        return nil
-      }
-      var report: RunReport?
-      for await value in group where value != nil {
-        report = value
-        group.cancelAll()
-      }
-      return report!
+    // At the deadline the run is stopped like a cancel, and ends with its report as any stop does.
+    return await withTimeout(
+      after: { [services] in try await services.clock.sleep(until: deadline) },
+      onExpiry: { [state] in state.stop(.deadline(seconds: seconds)) }
+    ) {
+      await flow(deadline: deadline)
     }
   }
 
