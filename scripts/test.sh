@@ -15,6 +15,9 @@ if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
   { apt-get update -qq && apt-get install -y -qq $missing >/dev/null; } || say "could not install$missing"
 fi
 
+say "architecture: targets and imports follow docs/architecture.md"
+scripts/check-architecture.sh
+
 say "protocol: generated clients match protocol/schema.json"
 python3 scripts/gen_protocol.py --check
 

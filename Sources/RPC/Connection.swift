@@ -16,22 +16,23 @@ import Transport
 public final class Connection: Sendable {
   public let serverInfo: ServerInfo
   public let logger: Logger
-  private let channel: any MessageChannel
+  /// Shared with the extensions beside this file (outbound messages, the parent-process watch).
+  let channel: any MessageChannel
   private let router: Router
   private let startedAt = ContinuousClock.now
-  private let state = Mutex(State())
+  let state = Mutex(State())
   /// Extra capabilities merged into the `initialize` result.
   private let capabilities: [String: JSONValue]
   /// How long in-flight handlers get to stop after the session ends before they are answered -32800.
   private let shutdownGrace: Duration
 
-  private enum Lifecycle {
+  enum Lifecycle {
     case awaitingInitialize
     case running
     case shuttingDown
   }
 
-  private struct State {
+  struct State {
     var lifecycle = Lifecycle.awaitingInitialize
     var inFlight: [RequestID: InFlightRequest] = [:]
     var running: [UInt64: Task<Void, Never>] = [:]
@@ -363,93 +364,6 @@ public final class Connection: Sendable {
     continuation.resume(with: outcome.mapError { $0 as any Error })
   }
 
-  // MARK: - Outbound
-
-  /// Sends a notification whose params are already JSON.
-  public func notify(method: String, params: JSONValue?) {
-    channel.send(OutgoingMessage.notification(method: method, encodedParams: params.map(JSONWriter.bytes)))
-  }
-
-  /// Sends a typed notification.
-  public func notify<Notification: RPCNotification>(_ type: Notification.Type, _ params: Notification.Params) {
-    do {
-      channel.send(OutgoingMessage.notification(method: type.name, encodedParams: try JSONCoding.encode(params)))
-    } catch {
-      logger.error("could not encode \(type.name): \(error)")
-    }
-  }
-
-  /// Sends a typed notification about one of the client's requests; `params` must encode as an object,
-  /// which goes out with `"requestId"` added: the request's id exactly as the client wrote it.
-  public func notify<Notification: RPCNotification>(
-    _ type: Notification.Type, _ params: Notification.Params, about id: RequestID
-  ) {
-    do {
-      let encoded = try JSONCoding.encode(params)
-      guard encoded.first == UInt8(ascii: "{") else {
-        logger.error("\(type.name) params must be a JSON object")
-        return
-      }
-      channel.send(OutgoingMessage.notification(method: type.name, about: id, encodedParams: encoded))
-    } catch {
-      logger.error("could not encode \(type.name): \(error)")
-    }
-  }
-
-  /// `window/logMessage`: a message for the user, shown by editors.
-  public func logMessage(_ type: MessageType, _ message: String) {
-    notify(method: "window/logMessage", params: ["type": .int(type.rawValue), "message": .string(message)])
-  }
-
-  /// Sends a request to the client and waits for its reply. Ids are strings (`"s1"`, `"s2"`), apart
-  /// from any id the client uses. Fails on timeout, on cancellation of the calling task (the client
-  /// is then sent `$/cancelRequest`), and when the connection closes.
-  public func sendRequest(method: String, params: JSONValue?, timeout: Duration? = nil) async throws -> JSONValue {
-    let id = state.withLock { state -> RequestID in
-      state.nextOutgoingID += 1
-      return RequestID("s\(state.nextOutgoingID)")
-    }
-    guard let timeout else { return try await awaitReply(id: id, method: method, params: params) }
-    // On expiry the request fails with its own error, and the wait below ends with it.
-    return try await withTimeout(
-      after: { try await Task.sleep(for: timeout) },
-      onExpiry: .notifying { [self] in failOutgoing(id, ClientRequestError.timedOut(method: method)) }
-    ) { [self] in
-      try await awaitReply(id: id, method: method, params: params)
-    }
-  }
-
-  /// Sends request `id` and waits for the client's reply; cancelling the wait tells the client.
-  private func awaitReply(id: RequestID, method: String, params: JSONValue?) async throws -> JSONValue {
-    try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSONValue, any Error>) in
-        let closed = state.withLock { state -> Bool in
-          guard !state.closed else { return true }
-          state.outgoing[id] = continuation
-          return false
-        }
-        if closed {
-          continuation.resume(throwing: ClientRequestError.connectionClosed)
-          return
-        }
-        channel.send(OutgoingMessage.request(id: id, method: method, encodedParams: params.map(JSONWriter.bytes)))
-        if Task.isCancelled { failOutgoing(id, CancellationError()) }
-      }
-    } onCancel: {
-      if failOutgoing(id, CancellationError()) {
-        notify(method: "$/cancelRequest", params: ["id": id.value])
-      }
-    }
-  }
-
-  /// Resumes a pending server-to-client request with an error; false if it was no longer pending.
-  @discardableResult
-  private func failOutgoing(_ id: RequestID, _ error: any Error) -> Bool {
-    guard let continuation = state.withLock({ $0.outgoing.removeValue(forKey: id) }) else { return false }
-    continuation.resume(throwing: error)
-    return true
-  }
-
   // MARK: - Housekeeping
 
   /// Runs `work` in a task the connection waits for before it finishes.
@@ -464,30 +378,4 @@ public final class Connection: Sendable {
     }
   }
 
-  /// `initialize`'s `processId`: absent or null, or a pid (1...Int32.max). Anything else is refused
-  /// before the session starts, so the client can send `initialize` again.
-  private static func parentProcessID(in params: JSONValue?) -> Result<Int32?, RPCError> {
-    switch params?["processId"] {
-    case nil, .null?: return .success(nil)
-    case .some(let value):
-      if let pid = value.intValue, let processID = Int32(exactly: pid), processID > 0 { return .success(processID) }
-      return .failure(.invalidParams("invalid params: field 'processId': must be a process id between 1 and \(Int32.max), or null"))
-    }
-  }
-
-  /// LSP: when the editor that started us dies, we exit too rather than linger as an orphan.
-  private func watchParent(processID: Int32) {
-    Task.detached { [weak self] in
-      while !Task.isCancelled {
-        try? await Task.sleep(for: .seconds(1))
-        guard let self else { return }
-        if kill(processID, 0) != 0 && errno == ESRCH {
-          self.logger.warning("parent process \(processID) exited; shutting down")
-          self.terminate(exitCode: 1)
-          return
-        }
-        if self.state.withLock({ $0.closed }) { return }
-      }
-    }
-  }
 }
