@@ -77,9 +77,10 @@ def test_a_test_target_may_import_its_subject_and_what_its_subject_may(tree):
 
 def test_package_swift_may_not_draw_an_arrow_the_map_lacks(tree):
     package = tree / "Package.swift"
-    package.write_text(package.read_text().replace(
-        '.target(name: "Orchestrator", dependencies: ["LLM", "JSON", "Secrets"])',
-        '.target(name: "Orchestrator", dependencies: ["LLM", "JSON", "Secrets", "RPC"])'))
+    text = package.read_text()
+    original = '.target(name: "Orchestrator", dependencies: ["LLM", "JSON", "Secrets", "Timeouts"])'
+    assert original in text
+    package.write_text(text.replace(original, original.replace('"Timeouts"]', '"Timeouts", "RPC"]')))
     code, report = check(tree)
     assert code == 1
     assert "Package.swift: Orchestrator depends on RPC" in report
