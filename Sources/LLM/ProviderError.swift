@@ -12,6 +12,9 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     case authentication
     /// Other 4xx: the request itself is wrong; retrying will not help.
     case badRequest
+    /// The prompt plus the output cap does not fit the model's context window; retrying the same
+    /// request cannot help (it has to be shortened, or sent to a model with a larger window).
+    case contextLengthExceeded
     /// Idle or total timeout of the transfer.
     case timeout
     /// The server could not be reached.
@@ -48,7 +51,7 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
   public var isRetryable: Bool {
     switch kind {
     case .rateLimited, .serverError, .timeout, .connection, .malformedResponse: return true
-    case .authentication, .badRequest, .truncated, .notConfigured: return false
+    case .authentication, .badRequest, .contextLengthExceeded, .truncated, .notConfigured: return false
     }
   }
 

@@ -8,7 +8,8 @@ import LLM
 ///
 /// Status rules: 429 → `.rateLimited` (except OpenAI's `insufficient_quota`, a billing problem that
 /// waiting does not fix → `.badRequest`); 408, 409, 5xx and Anthropic's 529 → `.serverError`;
-/// 401, 403 → `.authentication`; other 4xx → `.badRequest`; anything else unexpected →
+/// 401, 403 → `.authentication`; a 400 saying the prompt does not fit the context window →
+/// `.contextLengthExceeded` (`ContextLengthRefusal`); other 4xx → `.badRequest`; anything else unexpected →
 /// `.malformedResponse`. `retryAfter` comes from `retry-after-ms`, then `Retry-After` (seconds, possibly
 /// decimal, or an HTTP-date relative to `now`), then Gemini's `RetryInfo.retryDelay` in the body.
 /// Messages come from the provider's error body when it parses, cut to `maxMessageLength` characters.
@@ -33,12 +34,18 @@ public struct ProviderErrorClassifier: Sendable {
     let status = response.status
     let body = Self.parseBody(response.body)
     let detail = Self.providerMessage(in: body, headers: response.headers, kind: kind)
-    let message = Self.truncate(detail ?? Self.fallbackMessage(status: status, body: response.body))
+    var errorKind = Self.kind(forStatus: status, body: body)
+    var message = Self.truncate(detail ?? Self.fallbackMessage(status: status, body: response.body))
+    if let refusal = ContextLengthRefusal.message(
+      status: status, body: body, exception: Self.bedrockException(in: response.headers), detail: detail)
+    {
+      errorKind = .contextLengthExceeded
+      message = refusal
+    }
     let retryAfter = Self.retryAfter(in: response.headers, now: now()) ?? Self.geminiRetryDelay(in: body)
     let rateLimit = RateLimitHeaders.snapshot(from: response.headers, now: now())
     return ProviderError(
-      Self.kind(forStatus: status, body: body), message, status: status, retryAfter: retryAfter,
-      rateLimit: rateLimit, provider: provider)
+      errorKind, message, status: status, retryAfter: retryAfter, rateLimit: rateLimit, provider: provider)
   }
 
   /// A 2xx response whose body is not what the API documents.
@@ -112,6 +119,10 @@ public struct ProviderErrorClassifier: Sendable {
       }
     }
     let text = [type, message].compactMap { $0 }.joined(separator: ": ")
+    if kind == .badRequest, ContextLengthRefusal.matches(type: type, message: message) {
+      return ProviderError(
+        .contextLengthExceeded, ContextLengthRefusal.message(detail: text), status: status, provider: provider)
+    }
     return ProviderError(kind, Self.truncate(text.isEmpty ? "error in stream" : text), status: status, provider: provider)
   }
 
@@ -147,11 +158,16 @@ public struct ProviderErrorClassifier: Sendable {
         body["error"]?["message"]?.stringValue ?? body["error"]?.stringValue ?? body["message"]?.stringValue
         ?? body["Message"]?.stringValue ?? body["detail"]?.stringValue
     }
-    if kind == .bedrock, let errorType = headers["x-amzn-errortype"] {
-      let exception = errorType.split(separator: ":").first.map(String.init) ?? errorType
+    if kind == .bedrock, let exception = bedrockException(in: headers) {
       message = message.map { "\(exception): \($0)" } ?? exception
     }
     return message
+  }
+
+  /// The exception Bedrock names in `x-amzn-ErrorType` (`ValidationException:http://internal...`).
+  static func bedrockException(in headers: HTTPHeaders) -> String? {
+    guard let errorType = headers["x-amzn-errortype"] else { return nil }
+    return errorType.split(separator: ":").first.map(String.init) ?? errorType
   }
 
   /// Gemini puts the wait of a 429 into `error.details[] {"@type": ".../google.rpc.RetryInfo", "retryDelay": "37s"}`.

@@ -85,6 +85,22 @@ struct RetryTests {
     #expect(clock.requestedDelays.isEmpty)
   }
 
+  @Test func contextLengthRefusalsAreAttemptedOnceAndNotRetried() async throws {
+    let clock = TestClock()
+    let provider = FakeProvider.retryingTeam { _ in
+      .failure(
+        ProviderError(
+          .contextLengthExceeded, "the prompt has 2100 tokens but the context window is 2048", status: 400))
+    }
+    let engine = makeEngine([provider], clock: clock) { $0.retry.maxAttempts = 4 }
+    let report = try await engine.run(RunRequest(task: "t"))
+
+    #expect(report.status == .failed)
+    #expect(report.results[0].status == .failed)
+    #expect(report.results[0].attempts == 1)
+    #expect(clock.requestedDelays.isEmpty)
+  }
+
   @Test func fallbackModelTakesOverAfterThePrimaryIsExhausted() async throws {
     let clock = TestClock()
     let primary = FakeProvider.retryingTeam { _ in .failure(ProviderError(.serverError, "down", status: 500)) }

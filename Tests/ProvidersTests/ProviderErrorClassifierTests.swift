@@ -143,4 +143,101 @@ import Testing
   @Test func streamErrorWithAStatusUsesIt() {
     #expect(classifier().streamError(type: "whatever", message: "m", status: 429).kind == .rateLimited)
   }
+
+  // MARK: Context-length refusals
+
+  static let bedrockValidation: HTTPHeaders = [
+    "x-amzn-ErrorType": "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"
+  ]
+
+  @Test(arguments: [
+    (
+      ProviderKind.openAI,
+      #"{"error":{"message":"This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}"#,
+      HTTPHeaders(),
+      "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages: the prompt does not fit the model's context window"
+    ),
+    (
+      .anthropic,
+      #"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 208310 tokens > 200000 maximum"},"request_id":"req_011CSHoEeqs5C35K2UUqR7Fy"}"#,
+      HTTPHeaders(),
+      "prompt is too long: 208310 tokens > 200000 maximum: the prompt does not fit the model's context window"
+    ),
+    (
+      .openAI,
+      #"{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error","n_prompt_tokens":2100,"n_ctx":2048}}"#,
+      HTTPHeaders(),
+      "the prompt has 2100 tokens but the context window is 2048"
+    ),
+    (
+      .gemini,
+      #"{"error":{"code":400,"message":"The input token count (1345821) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}"#,
+      HTTPHeaders(),
+      "The input token count (1345821) exceeds the maximum number of tokens allowed (1048576): the prompt does not fit the model's context window"
+    ),
+    (
+      .bedrock, #"{"message":"Input is too long for requested model."}"#, Self.bedrockValidation,
+      "ValidationException: Input is too long for requested model: the prompt does not fit the model's context window"
+    ),
+    (
+      .bedrock,
+      #"{"message":"The model returned the following errors: prompt is too long: 215000 tokens > 200000 maximum"}"#,
+      Self.bedrockValidation,
+      "ValidationException: The model returned the following errors: prompt is too long: 215000 tokens > 200000 maximum: the prompt does not fit the model's context window"
+    ),
+    (
+      .bedrock,
+      #"{"message":"This model's maximum context length is 131072 tokens. Please reduce the length of the prompt."}"#,
+      Self.bedrockValidation,
+      "ValidationException: This model's maximum context length is 131072 tokens. Please reduce the length of the prompt: the prompt does not fit the model's context window"
+    ),
+  ] as [(ProviderKind, String, HTTPHeaders, String)])
+  func contextLengthRefusalsHaveTheirOwnKind(kind: ProviderKind, body: String, headers: HTTPHeaders, message: String) {
+    let error = classifier(kind).error(for: response(400, body, headers: headers))
+    #expect(error.kind == .contextLengthExceeded)
+    #expect(error.message == message)
+    #expect(error.status == 400)
+    #expect(!error.isRetryable)
+  }
+
+  @Test(arguments: [
+    (ProviderKind.openAI, #"{"error":{"message":"Invalid 'messages': empty array.","type":"invalid_request_error","param":"messages","code":"empty_array"}}"#, HTTPHeaders()),
+    (.anthropic, #"{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: 300000 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5"}}"#, HTTPHeaders()),
+    (.gemini, #"{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT"}}"#, HTTPHeaders()),
+    (.bedrock, #"{"message":"Malformed input request, please reformat your input and try again."}"#, Self.bedrockValidation),
+  ] as [(ProviderKind, String, HTTPHeaders)])
+  func otherBadRequestsStayBadRequests(kind: ProviderKind, body: String, headers: HTTPHeaders) {
+    #expect(classifier(kind).error(for: response(400, body, headers: headers)).kind == .badRequest)
+  }
+
+  @Test func aContextLengthBodyWithAnotherStatusKeepsTheStatusRule() {
+    let body = #"{"error":{"message":"overloaded","type":"exceed_context_size_error","n_prompt_tokens":2100,"n_ctx":2048}}"#
+    #expect(classifier().error(for: response(503, body)).kind == .serverError)
+  }
+
+  @Test func llamaCppRefusalWithoutTheCountsStillExplainsItself() {
+    let body = #"{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}}"#
+    let error = classifier().error(for: response(400, body))
+    #expect(error.kind == .contextLengthExceeded)
+    #expect(error.message == "the request exceeds the available context size, try increasing it: the prompt does not fit the model's context window")
+  }
+
+  @Test func theExplanationSurvivesALongMessage() {
+    let long = "prompt is too long: " + String(repeating: "x", count: 2000)
+    let body = #"{"type":"error","error":{"type":"invalid_request_error","message":"\#(long)"}}"#
+    let message = classifier(.anthropic).error(for: response(400, body)).message
+    #expect(message.count <= ProviderErrorClassifier.maxMessageLength)
+    #expect(message.hasSuffix("…: the prompt does not fit the model's context window"))
+  }
+
+  @Test(arguments: [
+    ("invalid_request_error", "prompt is too long: 208310 tokens > 200000 maximum", nil),
+    ("validationException", "Input is too long for requested model.", nil),
+    ("exceed_context_size_error", "the request exceeds the available context size, try increasing it", 400),
+  ] as [(String, String, Int?)])
+  func streamedContextLengthRefusalsHaveTheirOwnKind(type: String, message: String, status: Int?) {
+    let error = classifier().streamError(type: type, message: message, status: status)
+    #expect(error.kind == .contextLengthExceeded)
+    #expect(error.message.hasSuffix(": the prompt does not fit the model's context window"))
+  }
 }
