@@ -38,6 +38,7 @@ export declare const ErrorKinds: Readonly<{
   malformedResponse: 1001;
   authentication: 1001;
   badRequest: 1001;
+  contextLengthExceeded: 1001;
   truncated: 1001;
   notFound: 1002;
   budgetExceeded: 1003;
@@ -60,7 +61,7 @@ export interface ErrorObject {
 /** The classification of an error: data.kind is one of errorKinds. */
 export type ErrorData = ProviderErrorData | EngineErrorData;
 
-export type ProviderErrorKind = 'rateLimited' | 'serverError' | 'authentication' | 'badRequest' | 'timeout' | 'connection' | 'malformedResponse' | 'truncated' | 'notConfigured';
+export type ProviderErrorKind = 'rateLimited' | 'serverError' | 'authentication' | 'badRequest' | 'contextLengthExceeded' | 'timeout' | 'connection' | 'malformedResponse' | 'truncated' | 'notConfigured';
 
 export type EngineErrorKind = 'invalidRequest' | 'templateVariableMissing' | 'templateSyntax' | 'invalidPlan' | 'notFound' | 'dependencyNotReady' | 'planningFailed' | 'outputInvalid' | 'budgetExceeded' | 'deadlineExceeded' | 'approvalUnavailable';
 

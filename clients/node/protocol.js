@@ -53,6 +53,7 @@ export const ErrorKinds = Object.freeze({
   malformedResponse: 1001,
   authentication: 1001,
   badRequest: 1001,
+  contextLengthExceeded: 1001,
   truncated: 1001,
   notFound: 1002,
   budgetExceeded: 1003,

@@ -56,6 +56,7 @@ ERROR_KINDS: Dict[str, ErrorCode] = {
     'malformedResponse': ErrorCode.PROVIDER_FAILED,
     'authentication': ErrorCode.PROVIDER_FAILED,
     'badRequest': ErrorCode.PROVIDER_FAILED,
+    'contextLengthExceeded': ErrorCode.PROVIDER_FAILED,
     'truncated': ErrorCode.PROVIDER_FAILED,
     'notFound': ErrorCode.NOT_FOUND,
     'budgetExceeded': ErrorCode.BUDGET_EXCEEDED,

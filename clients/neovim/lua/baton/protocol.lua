@@ -37,6 +37,7 @@ M.kinds = {
   malformedResponse = 'ProviderFailed',
   authentication = 'ProviderFailed',
   badRequest = 'ProviderFailed',
+  contextLengthExceeded = 'ProviderFailed',
   truncated = 'ProviderFailed',
   notFound = 'NotFound',
   budgetExceeded = 'BudgetExceeded',
