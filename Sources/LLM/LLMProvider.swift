@@ -11,6 +11,16 @@ public protocol LLMProvider: Sendable {
   func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error>
   /// The models the provider offers, from its model list endpoint where it has one.
   func listModels() async throws -> [String]
+  /// The model's context window in tokens, when the provider can tell; nil when unknown.
+  /// Never throws: a provider that cannot find out answers nil.
+  func contextWindow(for model: String) async -> Int?
+}
+
+extension LLMProvider {
+  /// The built-in table (`KnownContextWindows`); adapters that can ask their server override this.
+  public func contextWindow(for model: String) async -> Int? {
+    KnownContextWindows.tokens(for: model)
+  }
 }
 
 /// A model name split into its provider and the provider's own model id: `anthropic:claude-sonnet-4-5`.

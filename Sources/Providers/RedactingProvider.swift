@@ -62,6 +62,8 @@ package struct RedactingProvider: LLMProvider {
 
   package func listModels() async throws -> [String] { try await base.listModels() }
 
+  package func contextWindow(for model: String) async -> Int? { await base.contextWindow(for: model) }
+
   private func redact(_ result: ChatResult) -> ChatResult {
     var redacted = result
     redacted.text = redactor.redact(result.text)

@@ -4,11 +4,14 @@ import LLM
 
 /// OpenAI Chat Completions and every server that speaks it: OpenAI, Groq, Ollama, llama.cpp, vLLM,
 /// OpenRouter, Together. `POST {baseURL}/chat/completions` with `Authorization: Bearer <key>` (no
-/// header at all when there is no key, as local servers expect); `GET {baseURL}/models` lists models.
+/// header at all when there is no key, as local servers expect); `GET {baseURL}/models` lists models;
+/// context windows come from the built-in table, else from the server (`OpenAIContextWindow.swift`).
 /// The request id comes from the `x-request-id` header, else the body's `id`.
 public struct OpenAICompatibleProvider: LLMProvider {
   public let settings: ProviderSettings
-  private let transport: ProviderTransport
+  let transport: ProviderTransport
+  /// What the server said about context windows (`contextWindow(for:)`), shared by copies.
+  let contextWindowLookups = ContextWindowLookups()
 
   public init(settings: ProviderSettings, http: any HTTPClient, now: @escaping @Sendable () -> Date = { Date() }) {
     self.settings = settings
@@ -51,7 +54,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
     return try transport.makeRequest(method: "POST", url: settings.url("/chat/completions"), headers: headers, body: body)
   }
 
-  private func authHeaders() -> HTTPHeaders {
+  func authHeaders() -> HTTPHeaders {
     var headers = HTTPHeaders()
     if let key = settings.apiKey { headers.set("authorization", "Bearer \(key.value)") }
     return headers
